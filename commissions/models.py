@@ -1,0 +1,1 @@
+# The commission's models arrive with the commissions issue.

@@ -1,0 +1,1 @@
+# The catalog's models arrive with the catalog issue.

@@ -1,0 +1,105 @@
+"""The email outbox: queue an email with the change it reports; deliver it exactly once."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from shop.notifications.models import OutboxEmail
+from shop.queue import enqueue_on_commit
+
+log = logging.getLogger(__name__)
+
+SEND_TASK = "shop.notifications.tasks.outbox_send"
+MAX_ATTEMPTS = 10
+# A row still pending this long after it was written was never picked up (broker down,
+# callback lost): the beat task sends it.
+RESEND_AFTER = timedelta(minutes=1)
+# A worker that claimed a row and died without finishing leaves it "sending"; after this
+# long the row is handed back. The email may then go out twice, the price of never
+# losing one.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def email_queue(*, to: str, template: str, context: dict, reply_to: str = "") -> OutboxEmail:
+    """Render emails/<template>.subject.txt, .txt and .html now and store them as a row.
+
+    Call inside the transaction that makes the change; the send task is enqueued on commit.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    row = OutboxEmail.objects.create(
+        to=to,
+        template=template,
+        subject=subject[:255],
+        body_text=render_to_string(f"emails/{template}.txt", context),
+        body_html=render_to_string(f"emails/{template}.html", context),
+        reply_to=reply_to,
+    )
+    enqueue_on_commit(SEND_TASK, row.id)
+    return row
+
+
+def outbox_deliver(*, email_id: int) -> bool:
+    """Send one outbox row if nobody else has; True when this call sent it.
+
+    The claim is a conditional UPDATE: of two workers given the same row, one updates it
+    and the other sees zero rows and stops.
+    """
+    claimed = OutboxEmail.objects.filter(id=email_id, status=OutboxEmail.Status.PENDING).update(
+        status=OutboxEmail.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    row = OutboxEmail.objects.get(id=email_id)
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to],
+        reply_to=[row.reply_to] if row.reply_to else None,
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as e:
+        status = (
+            OutboxEmail.Status.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxEmail.Status.PENDING
+        )
+        OutboxEmail.objects.filter(id=email_id).update(status=status, last_error=repr(e)[:2000])
+        raise
+    OutboxEmail.objects.filter(id=email_id).update(
+        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def outbox_pending_ids(*, now=None) -> list[int]:
+    """Rows that should have gone out by now; hands back claims of workers that died."""
+    now = now or timezone.now()
+    OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=OutboxEmail.Status.PENDING)
+    return list(
+        OutboxEmail.objects.filter(
+            Q(status=OutboxEmail.Status.PENDING),
+            created_at__lt=now - RESEND_AFTER,
+            attempts__lt=MAX_ATTEMPTS,
+        )
+        .order_by("created_at")
+        .values_list("id", flat=True)[:500]
+    )
+
+
+def outbox_resend(*, email_id: int) -> OutboxEmail:
+    """Owner's action: put a sent or failed email back in the queue."""
+    OutboxEmail.objects.filter(id=email_id).update(
+        status=OutboxEmail.Status.PENDING, attempts=0, last_error=""
+    )
+    enqueue_on_commit(SEND_TASK, email_id)
+    return OutboxEmail.objects.get(id=email_id)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from shop.health import healthz
+
+admin.site.site_header = "Atelier — shop office"
+admin.site.site_title = "Atelier admin"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("shop.accounts.urls")),
+    path("", include("commissions.urls")),
+    path("", include("makers.urls")),
+]
+
+if settings.MEDIA_BACKEND == "file":
+    # Local media: fine for a laptop and a single small server; production uses S3.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve,
+                {"document_root": settings.MEDIA_ROOT}),
+    ]

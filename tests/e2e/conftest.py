@@ -1,0 +1,86 @@
+"""A real Chromium (Debian's, launched by path) driven by Playwright against a live server.
+
+Screenshots go to artifacts/screenshots/ (named in the README). Any console error or
+uncaught page error fails the test that caused it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, skip_or_fail
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between page actions are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        skip_or_fail(f"no Chromium at {CHROMIUM}", "apt-get install chromium (or run .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+class Screens:
+    def __init__(self, page, name: str):
+        self.page, self.name = page, name
+
+    def shot(self, label: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        size = self.page.viewport_size
+        path = SCREENSHOTS / f"{self.name}-{label}-{size['width']}x{size['height']}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def _new_page(browser, live_server, viewport, request):
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.set_default_timeout(10_000)
+    page.screens = Screens(page, request.node.name.replace("[", "-").rstrip("]"))
+    return context, page, problems
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A phone-sized page (390×844): most buyers and makers are on a phone."""
+    context, page, problems = _new_page(browser, live_server, PHONE, request)
+    yield page
+    context.close()
+    assert problems == [], "the browser reported errors:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def desktop_page(browser, live_server, request):
+    context, page, problems = _new_page(browser, live_server, DESKTOP, request)
+    yield page
+    context.close()
+    assert problems == [], "the browser reported errors:\n" + "\n".join(problems)

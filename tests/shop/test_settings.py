@@ -1,0 +1,97 @@
+"""Settings come from the environment; unset means the local defaults; prod is locked down."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "MEDIA_BACKEND",
+                "ALLOWED_HOSTS", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+def _manage(*args, **env) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_unset_environment_gives_the_embedded_defaults():
+    result = _run(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='shop.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE']); print(s.CELERY_TASK_ALWAYS_EAGER);"
+        "print(s.EMAIL_BACKEND); print(s.STORAGES['default']['BACKEND']); print(s.DEBUG)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.files.storage.FileSystemStorage",
+        "True",
+    ]
+
+
+def test_environment_variables_switch_to_the_production_services():
+    result = _run(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='shop.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE']); print(s.CELERY_TASK_ALWAYS_EAGER);"
+        "print(s.CELERY_BROKER_URL); print(s.EMAIL_BACKEND); print(s.EMAIL_HOST)",
+        DATABASE_URL="postgres://u@db.internal:5432/atelier",
+        REDIS_URL="redis://cache.internal:6379/1",
+        EMAIL_URL="smtp://mailer.internal:587",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "False",
+        "redis://cache.internal:6379/1",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mailer.internal",
+    ]
+
+
+def test_it_refuses_to_start_without_a_real_secret_key_when_debug_is_off():
+    result = _manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_typo_in_a_boolean_stops_the_start():
+    result = _manage("check", DEBUG="flase")
+    assert result.returncode != 0
+    assert "DEBUG='flase' is not a boolean" in result.stderr
+
+
+def test_deploy_check_reports_no_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
+                     SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="shop.example")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert "unsafe" not in policy
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_htmx_comes_from_our_static_files_and_every_request_carries_the_csrf_token(client, db):
+    html = client.get("/").content.decode()
+    assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
+    assert "unpkg" not in html and "cdn" not in html.lower()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    assert '"allowEval": false' in html
