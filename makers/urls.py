@@ -2,6 +2,7 @@ from django.urls import path
 
 from makers import views
 
-urlpatterns = [
-    path("", views.home, name="home"),
+app_name = "makers"
+
+urlpatterns: list = [
 ]

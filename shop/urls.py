@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from makers.views import home
 from shop.health import healthz
 
 admin.site.site_header = "Atelier — shop office"
@@ -12,8 +13,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("shop.accounts.urls")),
-    path("", include("commissions.urls")),
+    path("", home, name="home"),
     path("", include("makers.urls")),
+    path("studio/", include("makers.studio_urls")),
+    path("", include("commissions.urls")),
 ]
 
 if settings.MEDIA_BACKEND == "file":

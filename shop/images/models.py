@@ -1,0 +1,35 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.db import models
+
+
+def image_upload_to(instance: "ImageAsset", filename: str) -> str:
+    """A fresh unguessable name under the subclass's UPLOAD_DIR; the extension is ours."""
+    suffix = PurePosixPath(filename).suffix.lower() or ".jpg"
+    return f"{instance.UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImageAsset(models.Model):
+    """An uploaded photo: the stored original is already cleaned (upright, no metadata).
+
+    `renditions` is filled by a Celery task:
+    {"thumb": {"width": 480, "height": .., "webp": "<storage name>", "jpeg": "<storage name>"},
+     "display": {"width": 1600, ...}}. Until then pages show a placeholder.
+    """
+
+    UPLOAD_DIR = "images"
+
+    image = models.ImageField(upload_to=image_upload_to, width_field="width",
+                              height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    renditions_ready_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_renditions(self) -> bool:
+        return bool(self.renditions_ready_at)
