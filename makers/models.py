@@ -152,6 +152,10 @@ class Piece(models.Model):
     category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="pieces")
     base_price_cents = models.PositiveIntegerField(help_text="In minor units (cents).")
+    # The lowest price a buyer can pay: the base price plus the cheapest choice of each
+    # required option (and any discount an optional choice gives). Kept by
+    # services.piece_refresh so the catalog can filter and sort on it with an index.
+    price_from_cents = models.PositiveIntegerField(default=0, editable=False)
     currency = models.CharField(max_length=3, default="EUR")
     lead_time_min_weeks = models.PositiveSmallIntegerField(default=2)
     lead_time_max_weeks = models.PositiveSmallIntegerField(default=4)
@@ -163,6 +167,10 @@ class Piece(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Title, description, maker, craft and materials in one column, so one index (a GIN
+    # full-text index on PostgreSQL) answers the catalog search. Kept by
+    # services.piece_refresh.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     objects = PieceQuerySet.as_manager()
 
@@ -173,7 +181,7 @@ class Piece(models.Model):
                                    name="piece_lead_time_min_le_max"),
         ]
         indexes = [models.Index(fields=["status", "-created_at"]),
-                   models.Index(fields=["status", "base_price_cents"])]
+                   models.Index(fields=["status", "price_from_cents"])]
 
     def __str__(self) -> str:
         return self.title
@@ -184,6 +192,10 @@ class Piece(models.Model):
     @property
     def base_price(self) -> Money:
         return Money(self.base_price_cents, self.currency)
+
+    @property
+    def price_from(self) -> Money:
+        return Money(self.price_from_cents, self.currency)
 
     @property
     def is_published(self) -> bool:
