@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shop",
     "shop.accounts",
     "shop.notifications",
+    "shop.images",
     "makers",
     "commissions",
 ]
@@ -215,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-resend-pending": {
         "task": "shop.notifications.tasks.outbox_resend_pending",
         "schedule": 60.0,
+    },
+    "images-render-missing": {
+        "task": "shop.images.tasks.image_render_missing",
+        "schedule": 300.0,
     },
 }
 

@@ -33,3 +33,4 @@ class ImageAsset(models.Model):
     @property
     def has_renditions(self) -> bool:
         return bool(self.renditions_ready_at)
+

@@ -1,0 +1,67 @@
+"""{% picture %}: a photo's renditions as a responsive <picture>, or a calm placeholder."""
+
+from django import template
+
+from shop.images.pipeline import RENDITION_SIZES, image_url
+
+register = template.Library()
+
+PLACEHOLDER_RATIO = (4, 3)
+
+
+@register.inclusion_tag("components/picture.html")
+def picture(asset, size: str = "display", *, alt: str = "", sizes: str = "", css_class: str = "",
+            loading: str = "lazy") -> dict:
+    """{% picture photo "thumb" alt=photo.alt_text sizes="50vw" css_class="card__photo" %}
+
+    `asset` is an ImageAsset, its `renditions` dict (e.g. a queryset annotation) or None.
+    Until the renditions exist it renders static/img/placeholder.svg in the same box.
+    """
+    renditions = _renditions_of(asset)
+    chosen = renditions.get(size) or renditions.get("display")
+    base = {"alt": alt, "css_class": css_class, "loading": loading}
+    if not chosen:
+        width, height = _placeholder_box(asset, size)
+        return {**base, "ready": False, "width": width, "height": height}
+    return {
+        **base,
+        "ready": True,
+        "src": image_url(chosen["jpeg"]),
+        "webp_srcset": _srcset(renditions, "webp"),
+        "jpeg_srcset": _srcset(renditions, "jpeg"),
+        "sizes": sizes or f"(max-width: {chosen['width']}px) 100vw, {chosen['width']}px",
+        "width": chosen["width"],
+        "height": chosen["height"],
+    }
+
+
+def _renditions_of(asset) -> dict:
+    if isinstance(asset, dict):
+        renditions = asset
+    elif asset is not None and getattr(asset, "has_renditions", False):
+        renditions = asset.renditions or {}
+    else:
+        return {}
+    return {size: r for size, r in renditions.items()
+            if isinstance(r, dict) and r.get("jpeg") and r.get("webp") and r.get("width")}
+
+
+def _srcset(renditions: dict, kind: str) -> str:
+    """`a.webp 480w, b.webp 1600w`, one entry per width: a small original gives two
+    sizes of the same width, and a srcset must not repeat one."""
+    by_width: dict[int, str] = {}
+    for rendition in sorted(renditions.values(), key=lambda r: r["width"]):
+        by_width.setdefault(rendition["width"], rendition[kind])
+    return ", ".join(f"{image_url(name)} {width}w" for width, name in by_width.items())
+
+
+def _placeholder_box(asset, size: str) -> tuple[int, int]:
+    """The box the photo will take, so nothing moves when it arrives; 4:3 if unknown."""
+    edge = RENDITION_SIZES.get(size, RENDITION_SIZES["display"])
+    width, height = getattr(asset, "width", 0) or 0, getattr(asset, "height", 0) or 0
+    if width and height:
+        scale = min(edge / max(width, height), 1)  # renditions never enlarge an original
+    else:
+        width, height = PLACEHOLDER_RATIO
+        scale = edge / max(width, height)
+    return max(round(width * scale), 1), max(round(height * scale), 1)
