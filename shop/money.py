@@ -47,6 +47,14 @@ def format_money(cents: int, currency: str, *, show_zero_decimals: bool = True) 
     return f"{sign}{symbol}{text}"
 
 
+def amount_text(cents: int, currency: str) -> str:
+    """1250050, "EUR" -> "12500.50": what a form field shows for editing (no symbol, no commas)."""
+    exponent = decimals(currency)
+    sign = "-" if cents < 0 else ""
+    whole, minor = divmod(abs(int(cents)), 10**exponent)
+    return f"{sign}{whole}.{minor:0{exponent}d}" if exponent else f"{sign}{whole}"
+
+
 def parse_money(text: str, currency: str) -> int:
     """"12.5" -> 1250 for a 2-decimal currency; raises ValueError on anything else."""
     exponent = decimals(currency)

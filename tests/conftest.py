@@ -52,6 +52,14 @@ def skip_or_fail(reason: str, how: str) -> None:
     pytest.skip(f"{reason} — {how}")
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Uploaded and rendered images of a test go to its own folder, not the repository's;
+    passwords are hashed the fast way (tests create hundreds of accounts)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- People -------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -79,6 +87,23 @@ def owner(make_user):
     return make_user("owner@example.test", name="Otto Owner", is_staff=True, is_superuser=True)
 
 
+@pytest.fixture
+def maker(db):
+    """A maker's profile; `maker.user` is the person who logs in."""
+    from tests.factories import MakerFactory
+
+    return MakerFactory(user__email="maker@example.test", user__name="Mara Silversmith",
+                        display_name="Mara Silversmith", slug="mara", craft="Silversmith")
+
+
+@pytest.fixture
+def other_maker(db):
+    from tests.factories import MakerFactory
+
+    return MakerFactory(user__email="other.maker@example.test", display_name="Tomas Woodworker",
+                        slug="tomas", craft="Woodworker")
+
+
 # --- A real Celery worker on Redis and PostgreSQL ----------------------------------------
 
 def _test_database_url() -> str:
@@ -92,8 +117,8 @@ def _test_database_url() -> str:
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """Start `celery -A shop worker` as a subprocess on the test database; stop it by pid.
 
-    Yields a dict with the worker's `mail_dir` (its file email backend) and `start`/`stop`
-    to restart it (tests that kill a worker start a new one).
+    Yields a dict with the worker's `mail_dir` (its file email backend), `media_root` (its
+    MEDIA_ROOT) and `start`/`stop` to restart it (tests that kill a worker start a new one).
     """
     from django.conf import settings
 
@@ -107,10 +132,13 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
 
     mail_dir = tmp_path_factory.mktemp("worker-mail")
     log_dir = tmp_path_factory.mktemp("worker-log")
+    # Tests that check files the worker writes point their own MEDIA_ROOT here.
+    media_root = tmp_path_factory.mktemp("worker-media")
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
         "EMAIL_URL": f"file://{mail_dir}",
+        "MEDIA_ROOT": str(media_root),
         "DB_CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
     }
@@ -153,7 +181,8 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     app.control.purge()
     start()
     try:
-        yield {"mail_dir": mail_dir, "start": start, "stop": stop, "state": state}
+        yield {"mail_dir": mail_dir, "media_root": media_root, "start": start, "stop": stop,
+               "state": state}
     finally:
         stop()
 

@@ -50,8 +50,16 @@ class Screens:
         self.page, self.name = page, name
 
     def shot(self, label: str) -> Path:
+        """Save a full-page screenshot; first check nothing makes the page scroll sideways
+        (on a phone that is the commonest layout bug)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         size = self.page.viewport_size
+        wide = self.page.evaluate("document.documentElement.scrollWidth")
+        culprits = [] if wide <= size["width"] else self.page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+            "document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)")
+        assert wide <= size["width"], (
+            f"{label}: the page is {wide}px wide on a {size['width']}px screen: {culprits}")
         path = SCREENSHOTS / f"{self.name}-{label}-{size['width']}x{size['height']}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path

@@ -1,0 +1,133 @@
+"""Reads for the catalog pages, each a fixed number of queries whatever the catalog's size."""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from makers.models import Category, Maker, Material, OptionChoice, Piece, PiecePhoto
+
+# The catalog search runs on one column; this exact expression has a GIN index on
+# PostgreSQL (migration 0002), so it must not change without the index.
+SEARCH_CONFIG = "english"
+SEARCH_VECTOR = SearchVector("search_text", config=SEARCH_CONFIG)
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """What a buyer asked the catalog for; every field comes from the URL."""
+
+    q: str = ""
+    category: str = ""
+    maker: str = ""
+    material: str = ""
+    price_min_cents: int | None = None
+    price_max_cents: int | None = None
+    open_only: bool = False
+    responsible_only: bool = False
+    sort: str = "newest"
+
+
+SORTS = {
+    "newest": ("Newest", ["-published_at", "-id"]),
+    "price": ("Price, low to high", ["price_from_cents", "id"]),
+    "-price": ("Price, high to low", ["-price_from_cents", "-id"]),
+    "relevance": ("Best match", None),
+}
+
+
+def with_cover(pieces: QuerySet) -> QuerySet:
+    """Annotate each piece with its first photo's renditions, in the same query."""
+    first = PiecePhoto.objects.filter(piece=OuterRef("pk")).order_by("position", "id")
+    return pieces.annotate(cover_renditions=Subquery(first.values("renditions")[:1]))
+
+
+def _material_exists(**conditions) -> Exists:
+    through = Piece.materials.through.objects.filter(piece_id=OuterRef("pk"))
+    return Exists(through.filter(**{f"material__{k}": v for k, v in conditions.items()}))
+
+
+def _search(pieces: QuerySet, q: str, *, ranked: bool) -> QuerySet:
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        pieces = pieces.annotate(search=SEARCH_VECTOR).filter(search=query)
+        if ranked:
+            pieces = pieces.annotate(rank=SearchRank(SEARCH_VECTOR, query))
+        return pieces
+    # SQLite (the local default): every word must appear somewhere; no ranking.
+    for word in q.split():
+        pieces = pieces.filter(search_text__icontains=word)
+    return pieces
+
+
+def catalog_pieces(query: CatalogQuery) -> QuerySet:
+    """Published pieces matching the buyer's filters, sorted, with maker and cover photo."""
+    pieces = Piece.objects.published().select_related("maker", "category")
+    if query.category:
+        pieces = pieces.filter(category__slug=query.category)
+    if query.maker:
+        pieces = pieces.filter(maker__slug=query.maker)
+    if query.material:
+        pieces = pieces.filter(_material_exists(kind=query.material))
+    if query.price_min_cents is not None:
+        pieces = pieces.filter(price_from_cents__gte=query.price_min_cents)
+    if query.price_max_cents is not None:
+        pieces = pieces.filter(price_from_cents__lte=query.price_max_cents)
+    if query.open_only:
+        pieces = pieces.filter(maker__accepting_commissions=True)
+    if query.responsible_only:
+        pieces = pieces.filter(
+            Q(_material_exists(recycled=True)) | Q(_material_exists(certification__gt=""))
+        )
+    ranked = bool(query.q) and query.sort == "relevance" and connection.vendor == "postgresql"
+    if query.q:
+        pieces = _search(pieces, query.q, ranked=ranked)
+    if ranked:
+        pieces = pieces.order_by("-rank", "-id")
+    else:
+        pieces = pieces.order_by(*(SORTS.get(query.sort, SORTS["newest"])[1] or SORTS["newest"][1]))
+    return with_cover(pieces)
+
+
+def catalog_facets() -> dict:
+    """The choices the filter form offers: two small queries."""
+    return {
+        "categories": list(Category.objects.values_list("slug", "name")),
+        "makers": list(Maker.objects.values_list("slug", "display_name")),
+    }
+
+
+def maker_for_page(slug: str) -> Maker:
+    """One maker with portrait; raises Maker.DoesNotExist."""
+    return Maker.objects.select_related("portrait").get(slug=slug)
+
+
+def maker_pieces(maker: Maker) -> QuerySet:
+    return with_cover(maker.pieces.published().order_by("-featured", "-published_at", "-id"))
+
+
+def piece_for_page(slug: str, *, include_unpublished_for=None) -> Piece:
+    """A published piece with everything its page shows, in five queries.
+
+    The maker may look at their own draft or archived piece (the studio's preview).
+    """
+    pieces = Piece.objects.select_related("maker", "maker__portrait", "category").prefetch_related(
+        Prefetch("photos", queryset=PiecePhoto.objects.order_by("position", "id")),
+        Prefetch("materials", queryset=Material.objects.order_by("kind", "name")),
+        "options",
+        Prefetch("options__choices", queryset=OptionChoice.objects.order_by("position", "id")),
+    )
+    visible = Q(status=Piece.Status.PUBLISHED)
+    if include_unpublished_for is not None:
+        visible |= Q(maker=include_unpublished_for)
+    return pieces.filter(visible).get(slug=slug)
+
+
+def featured_pieces(limit: int = 8) -> list[Piece]:
+    pieces = Piece.objects.published().filter(featured=True).select_related("maker")
+    return list(with_cover(pieces.order_by("-published_at", "-id"))[:limit])
+
+
+def featured_makers(limit: int = 4) -> list[Maker]:
+    return list(Maker.objects.filter(featured=True).select_related("portrait")[:limit])

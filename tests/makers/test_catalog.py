@@ -1,0 +1,169 @@
+"""A buyer browses /pieces/: filters in the URL, search, sort, pages, with and without HTMX."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from makers.models import Material, Piece
+from tests.factories import (
+    CategoryFactory,
+    MakerFactory,
+    MaterialFactory,
+    PieceFactory,
+    PiecePhotoFactory,
+)
+
+CATALOG = reverse("makers:catalog")
+
+
+def titles(response) -> list[str]:
+    return [p.title for p in response.context["page"].object_list]
+
+
+@pytest.fixture
+def shelf(db):
+    """Two makers, three categories' worth of pieces, materials of different kinds."""
+    rings, bowls = CategoryFactory(name="Rings", slug="rings"), CategoryFactory(name="Bowls", slug="bowls")
+    mara = MakerFactory(display_name="Mara Silversmith", slug="mara", craft="Silversmith")
+    ines = MakerFactory(display_name="Ines Potter", slug="ines", craft="Ceramicist",
+                        accepting_commissions=False)
+    silver = MaterialFactory(maker=mara, name="Recycled silver", kind=Material.Kind.METAL,
+                             recycled=True)
+    clay = MaterialFactory(maker=ines, name="Stoneware clay", kind=Material.Kind.CLAY)
+    oak = MaterialFactory(maker=ines, name="FSC oak", kind=Material.Kind.WOOD,
+                          certification=Material.Certification.FSC)
+    pieces = {
+        "ring": PieceFactory(maker=mara, title="Hammered silver ring", category=rings,
+                             base_price_cents=18000, description="A wide band with a soft texture."),
+        "signet": PieceFactory(maker=mara, title="Signet ring", category=rings,
+                               base_price_cents=42000, description="Engraved with your initials."),
+        "bowl": PieceFactory(maker=ines, title="Tea bowl", category=bowls, base_price_cents=6500,
+                             description="Thrown on the wheel, glazed in celadon."),
+        "board": PieceFactory(maker=ines, title="Serving board", category=bowls,
+                              base_price_cents=9000, description="Oiled oak."),
+    }
+    pieces["ring"].materials.add(silver)
+    pieces["bowl"].materials.add(clay)
+    pieces["board"].materials.add(oak)
+    PieceFactory(maker=mara, title="Draft ring", status=Piece.Status.DRAFT, category=rings)
+    PieceFactory(maker=mara, title="Archived ring", status=Piece.Status.ARCHIVED, category=rings)
+    return pieces
+
+
+def test_the_catalog_shows_published_pieces_only(client, shelf):
+    response = client.get(CATALOG)
+    assert response.status_code == 200
+    assert sorted(titles(response)) == ["Hammered silver ring", "Serving board", "Signet ring",
+                                        "Tea bowl"]
+    assert "Draft ring" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query, expected", [
+    ({"category": "rings"}, ["Hammered silver ring", "Signet ring"]),
+    ({"maker": "ines"}, ["Serving board", "Tea bowl"]),
+    ({"material": "clay"}, ["Tea bowl"]),
+    ({"price_min": "80", "price_max": "200"}, ["Hammered silver ring", "Serving board"]),
+    ({"price_max": "65"}, ["Tea bowl"]),
+    ({"open": "on"}, ["Hammered silver ring", "Signet ring"]),
+    ({"responsible": "on"}, ["Hammered silver ring", "Serving board"]),
+    ({"category": "rings", "price_min": "200"}, ["Signet ring"]),
+])
+def test_each_filter_narrows_the_catalog(client, shelf, query, expected):
+    assert sorted(titles(client.get(CATALOG, query))) == expected
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("ring", ["Hammered silver ring", "Signet ring"]),
+    ("celadon", ["Tea bowl"]),  # from the description
+    ("potter", ["Serving board", "Tea bowl"]),  # from the maker's name
+    ("wide ring", ["Hammered silver ring"]),  # every word must match
+    ("walnut", []),
+])
+def test_search_looks_in_title_description_and_maker(client, shelf, q, expected):
+    from makers.services import piece_refresh
+
+    for piece in Piece.objects.all():
+        piece_refresh(piece=piece)
+    assert sorted(titles(client.get(CATALOG, {"q": q}))) == expected
+
+
+def test_sorting_by_price_both_ways(client, shelf):
+    assert titles(client.get(CATALOG, {"sort": "price"})) == [
+        "Tea bowl", "Serving board", "Hammered silver ring", "Signet ring"]
+    assert titles(client.get(CATALOG, {"sort": "-price"}))[0] == "Signet ring"
+
+
+def test_nonsense_in_the_url_is_ignored_not_an_error(client, shelf):
+    response = client.get(CATALOG, {"price_min": "cheap", "sort": "sideways", "category": "nope",
+                                    "page": "999"})
+    assert response.status_code == 200
+    assert len(titles(response)) == 4
+
+
+def test_without_javascript_the_form_reloads_the_whole_page_with_the_filters_kept(client, shelf):
+    html = client.get(CATALOG, {"category": "rings", "q": "signet"}).content.decode()
+    assert html.startswith("<!doctype html>")
+    assert '<form method="get" action="/pieces/"' in html
+    assert 'value="signet"' in html
+    assert '<option value="rings" selected>' in html
+
+
+def test_with_htmx_only_the_results_swap(client, shelf):
+    response = client.get(CATALOG, {"category": "rings"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "<html" not in html and "Signet ring" in html and "Tea bowl" not in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_history_restore_gets_the_whole_page(client, shelf):
+    response = client.get(CATALOG, {"category": "rings"}, HTTP_HX_REQUEST="true",
+                          HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+
+
+def test_pages_keep_the_filters_in_their_links(client, db):
+    maker = MakerFactory()
+    PieceFactory.create_batch(30, maker=maker, category=CategoryFactory(slug="rings"))
+    response = client.get(CATALOG, {"category": "rings", "sort": "price"})
+    assert len(titles(response)) == 24
+    assert 'href="?category=rings&amp;sort=price&amp;page=2"' in response.content.decode()
+    assert len(titles(client.get(CATALOG, {"category": "rings", "sort": "price", "page": 2}))) == 6
+
+
+def test_a_card_shows_price_from_lead_time_and_the_open_badge(client, shelf):
+    html = client.get(CATALOG, {"maker": "mara"}).content.decode()
+    assert "€180.00" in html and "2–4 weeks" in html and "Open for commissions" in html
+    html = client.get(CATALOG, {"maker": "ines"}).content.decode()
+    assert "Open for commissions" not in html.split('id="results"')[1]
+
+
+def _fill_catalog(n: int, start: int = 0) -> None:
+    makers = MakerFactory.create_batch(max(n // 20, 1))
+    category = CategoryFactory(slug="things")
+    metal = MaterialFactory(maker=makers[0], kind=Material.Kind.METAL, recycled=True)
+    pieces = Piece.objects.bulk_create(
+        Piece(maker=makers[i % len(makers)], title=f"Piece {i}", slug=f"bulk-{i}",
+              base_price_cents=1000 + i, price_from_cents=1000 + i, category=category,
+              status=Piece.Status.PUBLISHED, search_text=f"Piece {i} silver")
+        for i in range(start, start + n)
+    )
+    Piece.materials.through.objects.bulk_create(
+        Piece.materials.through(piece=piece, material=metal) for piece in pieces)
+    for piece in pieces[:5]:
+        PiecePhotoFactory(piece=piece)
+
+
+@pytest.mark.parametrize("query", [{}, {"q": "silver", "material": "metal", "sort": "price"},
+                                   {"open": "on", "responsible": "on", "page": "2"}])
+def test_the_catalog_runs_the_same_few_queries_at_10_and_at_1000_pieces(client, db, query):
+    counts = []
+    for size, start in ((10, 0), (990, 10)):
+        _fill_catalog(size, start)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(CATALOG, query)
+        assert response.status_code == 200 and titles(response)
+        counts.append(len(queries))
+    assert Piece.objects.count() == 1000
+    assert counts[0] == counts[1] <= 6, counts
