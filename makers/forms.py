@@ -154,7 +154,7 @@ class MakerProfileForm(forms.ModelForm):
     class Meta:
         model = Maker
         fields = ["display_name", "craft", "tagline", "story", "location",
-                  "accepting_commissions", "capacity", "typical_lead_weeks"]
+                  "accepting_commissions", "capacity", "typical_lead_weeks", "workshop_address"]
         labels = {"display_name": "Name shown to buyers",
                   "accepting_commissions": "Open for new commissions",
                   "capacity": "Commissions at once",

@@ -56,6 +56,12 @@ class Maker(models.Model):
     # Kept by the commissions app under a row lock on this maker when a commission
     # takes or frees a slot, so capacity checks never race.
     slots_taken = models.PositiveSmallIntegerField(default=0, editable=False)
+    # When the next slot frees, counting the waitlist (the commissions app plans the queue
+    # from each piece's estimated weeks and keeps this current). Empty: no plan yet.
+    next_start_on = models.DateField(null=True, blank=True, editable=False)
+    workshop_address = models.TextField(
+        blank=True, help_text="Where buyers send a piece to rework. Shown only to a buyer "
+                              "whose rework you have agreed.")
     typical_lead_weeks = models.PositiveSmallIntegerField(
         default=4, help_text="How long a typical piece takes once you start.")
     featured = models.BooleanField(default=False)
@@ -74,8 +80,12 @@ class Maker(models.Model):
         """Open slots now, and when work on a new commission could honestly start."""
         today = today or timezone.localdate()
         open_slots = max(self.capacity - self.slots_taken, 0)
-        # Full: the earliest start is when a typical piece on the bench is finished.
-        start = today if open_slots else today + timedelta(weeks=self.typical_lead_weeks)
+        if open_slots:
+            start = today
+        else:
+            # Full: when the queue says the next slot frees, or failing a plan, when a
+            # typical piece on the bench would be finished.
+            start = max(today, self.next_start_on or today + timedelta(weeks=self.typical_lead_weeks))
         return Availability(self.accepting_commissions, self.capacity, open_slots, start)
 
 
