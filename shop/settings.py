@@ -138,6 +138,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Buyers' reference photos and message attachments: never public, served by a view.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 MEDIA_BACKEND = env_str("MEDIA_BACKEND", "file").lower()
 if MEDIA_BACKEND not in {"file", "s3"}:
     raise ImproperlyConfigured(f"MEDIA_BACKEND={MEDIA_BACKEND!r}: use file or s3.")
@@ -163,9 +165,14 @@ if MEDIA_BACKEND == "s3":
     }
     if not _media["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("MEDIA_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    # Same bucket, its own prefix, and links that are signed and short-lived.
+    _private = {"BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {**_media["OPTIONS"], "location": "private", "custom_domain": None,
+                            "querystring_auth": True, "querystring_expire": 300}}
 else:
     _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-STORAGES = {"default": _media, "staticfiles": {"BACKEND": _static_backend}}
+    _private = {"BACKEND": "shop.storage.PrivateFileSystemStorage"}
+STORAGES = {"default": _media, "private": _private, "staticfiles": {"BACKEND": _static_backend}}
 
 # Uploads larger than this are refused before Django reads them into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

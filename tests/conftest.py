@@ -57,6 +57,7 @@ def _test_settings(settings, tmp_path):
     """Uploaded and rendered images of a test go to its own folder, not the repository's;
     passwords are hashed the fast way (tests create hundreds of accounts)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -21,7 +21,7 @@ def admin_thumbnail(asset, size: int = 64) -> SafeString:
     scale = min(size / thumb["width"], size / thumb["height"], 1)
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="" loading="lazy" decoding="async">',
-        image_url(thumb["jpeg"]),
+        image_url(thumb["jpeg"], asset),
         max(round(thumb["width"] * scale), 1),
         max(round(thumb["height"] * scale), 1),
     )

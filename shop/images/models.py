@@ -1,6 +1,7 @@
 import uuid
 from pathlib import PurePosixPath
 
+from django.core.files.storage import storages
 from django.db import models
 
 
@@ -34,3 +35,27 @@ class ImageAsset(models.Model):
     def has_renditions(self) -> bool:
         return bool(self.renditions_ready_at)
 
+    def file_url(self, name: str) -> str:
+        """Where a browser fetches one of this asset's files. Private assets (a buyer's
+        reference photos) override this with a view that checks who is asking."""
+        return self.image.storage.url(name)
+
+    def rendition_name(self, size: str, fmt: str) -> str | None:
+        """The stored name of one rendition ("thumb"/"display", "webp"/"jpeg"), if made."""
+        rendition = (self.renditions or {}).get(size)
+        return rendition.get(fmt) if isinstance(rendition, dict) else None
+
+
+def private_storage():
+    return storages["private"]
+
+
+class PrivateImageAsset(ImageAsset):
+    """A photo only some people may see. Its files live in the private storage, which has
+    no public URLs: the subclass's `file_url` points at a view that checks who is asking."""
+
+    image = models.ImageField(upload_to=image_upload_to, storage=private_storage,
+                              width_field="width", height_field="height")
+
+    class Meta:
+        abstract = True

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -255,16 +255,17 @@ def render_renditions(asset: "ImageAsset", *, force: bool = False) -> dict:
         return {}
     made: dict[str, dict] = {}
     # Largest first, each made from the one before: a 40 MP original is resized once.
+    storage = asset.image.storage
     for size, edge in sorted(RENDITION_SIZES.items(), key=lambda item: -item[1]):
         image = _resized(image, edge)
-        made[size] = _write_rendition(asset.image.name, size, image)
+        made[size] = _write_rendition(storage, asset.image.name, size, image)
     renditions = {size: made[size] for size in RENDITION_SIZES}
     now = timezone.now()
     updated = type(asset)._base_manager.filter(pk=asset.pk).update(
         renditions=renditions, renditions_ready_at=now)
     if not updated:
         log.info("%s %s was deleted while rendering", asset._meta.label, asset.pk)
-        _delete_renditions(renditions)
+        _delete_renditions(storage, renditions)
         return {}
     asset.renditions, asset.renditions_ready_at = renditions, now
     return renditions
@@ -305,7 +306,7 @@ def rendition_name(original: str, size: str, extension: str) -> str:
     return str(path.parent / "renditions" / f"{path.stem}-{size}.{extension}")
 
 
-def _write_rendition(original: str, size: str, image: Image.Image) -> dict:
+def _write_rendition(storage: Storage, original: str, size: str, image: Image.Image) -> dict:
     webp, jpeg = io.BytesIO(), io.BytesIO()
     image.save(webp, format="WEBP", quality=RENDITION_WEBP_QUALITY, method=4)
     _flattened(image).save(jpeg, format="JPEG", quality=RENDITION_JPEG_QUALITY,
@@ -313,8 +314,8 @@ def _write_rendition(original: str, size: str, image: Image.Image) -> dict:
     return {
         "width": image.width,
         "height": image.height,
-        "webp": _replace_file(rendition_name(original, size, "webp"), webp.getvalue()),
-        "jpeg": _replace_file(rendition_name(original, size, "jpg"), jpeg.getvalue()),
+        "webp": _replace_file(storage, rendition_name(original, size, "webp"), webp.getvalue()),
+        "jpeg": _replace_file(storage, rendition_name(original, size, "jpg"), jpeg.getvalue()),
     }
 
 
@@ -326,18 +327,18 @@ def _flattened(image: Image.Image) -> Image.Image:
     return paper
 
 
-def _replace_file(name: str, data: bytes) -> str:
+def _replace_file(storage: Storage, name: str, data: bytes) -> str:
     # Storage.save never overwrites: it would add a random suffix to a taken name.
-    default_storage.delete(name)
-    return default_storage.save(name, ContentFile(data))
+    storage.delete(name)
+    return storage.save(name, ContentFile(data))
 
 
-def _delete_renditions(renditions: dict) -> None:
+def _delete_renditions(storage: Storage, renditions: dict) -> None:
     for rendition in renditions.values():
         if isinstance(rendition, dict):
             for key in ("webp", "jpeg"):
                 if rendition.get(key):
-                    default_storage.delete(rendition[key])
+                    storage.delete(rendition[key])
 
 
 def delete_files(asset: "ImageAsset") -> None:
@@ -352,7 +353,7 @@ def delete_files(asset: "ImageAsset") -> None:
     def delete() -> None:
         if original:
             storage.delete(original)
-        _delete_renditions(renditions)
+        _delete_renditions(storage, renditions)
 
     transaction.on_commit(delete, robust=True)
 
@@ -362,6 +363,12 @@ def queue_renditions(asset: "ImageAsset") -> None:
     enqueue_on_commit(RENDER_TASK, asset._meta.label, asset.pk)
 
 
-def image_url(name: str | None) -> str:
-    """The public URL of a stored file (a rendition name), or "" for none."""
-    return default_storage.url(name) if name else ""
+def image_url(name: str | None, asset: "ImageAsset | None" = None) -> str:
+    """The URL of a stored file (a rendition name), or "" for none.
+
+    An asset decides its own URLs (private ones go through an access-checked view);
+    a bare renditions dict (a queryset annotation) is in the public default storage.
+    """
+    if not name:
+        return ""
+    return asset.file_url(name) if asset is not None else default_storage.url(name)

@@ -2,6 +2,7 @@
 
 from django import template
 
+from shop.images.models import ImageAsset
 from shop.images.pipeline import RENDITION_SIZES, image_url
 
 register = template.Library()
@@ -18,6 +19,7 @@ def picture(asset, size: str = "display", *, alt: str = "", sizes: str = "", css
     Until the renditions exist it renders static/img/placeholder.svg in the same box.
     """
     renditions = _renditions_of(asset)
+    owner = asset if isinstance(asset, ImageAsset) else None
     chosen = renditions.get(size) or renditions.get("display")
     base = {"alt": alt, "css_class": css_class, "loading": loading}
     if not chosen:
@@ -26,9 +28,9 @@ def picture(asset, size: str = "display", *, alt: str = "", sizes: str = "", css
     return {
         **base,
         "ready": True,
-        "src": image_url(chosen["jpeg"]),
-        "webp_srcset": _srcset(renditions, "webp"),
-        "jpeg_srcset": _srcset(renditions, "jpeg"),
+        "src": image_url(chosen["jpeg"], owner),
+        "webp_srcset": _srcset(renditions, "webp", owner),
+        "jpeg_srcset": _srcset(renditions, "jpeg", owner),
         "sizes": sizes or f"(max-width: {chosen['width']}px) 100vw, {chosen['width']}px",
         "width": chosen["width"],
         "height": chosen["height"],
@@ -46,13 +48,13 @@ def _renditions_of(asset) -> dict:
             if isinstance(r, dict) and r.get("jpeg") and r.get("webp") and r.get("width")}
 
 
-def _srcset(renditions: dict, kind: str) -> str:
+def _srcset(renditions: dict, kind: str, owner: ImageAsset | None) -> str:
     """`a.webp 480w, b.webp 1600w`, one entry per width: a small original gives two
     sizes of the same width, and a srcset must not repeat one."""
     by_width: dict[int, str] = {}
     for rendition in sorted(renditions.values(), key=lambda r: r["width"]):
         by_width.setdefault(rendition["width"], rendition[kind])
-    return ", ".join(f"{image_url(name)} {width}w" for width, name in by_width.items())
+    return ", ".join(f"{image_url(name, owner)} {width}w" for width, name in by_width.items())
 
 
 def _placeholder_box(asset, size: str) -> tuple[int, int]:
