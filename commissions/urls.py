@@ -1,11 +1,34 @@
 from django.urls import path
 
-from commissions import views
+from commissions.views import commission, inbox, requests, thread
 
 app_name = "commissions"
 
 urlpatterns = [
-    # Starting a commission: from a piece, or a question to a maker
-    path("pieces/<slug:slug>/request/", views.request_piece, name="request_piece"),
-    path("makers/<slug:slug>/ask/", views.ask_maker, name="ask_maker"),
+    # Starting a commission: from a piece, from a brief, or with a question
+    path("pieces/<slug:slug>/request/", requests.request_piece, name="request_piece"),
+    path("makers/<slug:slug>/commission/", requests.request_custom, name="request_custom"),
+    path("makers/<slug:slug>/ask/", requests.ask_maker, name="ask_maker"),
+    # The buyer's commissions, and one commission as its buyer or maker sees it
+    path("commissions/", commission.commission_list, name="list"),
+    path("commissions/<str:reference>/", commission.commission_detail, name="detail"),
+    # The thread and the commission's private photos
+    path("commissions/<str:reference>/messages/", thread.messages_since, name="messages"),
+    path("commissions/<str:reference>/messages/new/", thread.message_post, name="message_post"),
+    path("commissions/<str:reference>/images/<str:kind>/<int:pk>/<str:filename>",
+         thread.private_image, name="image"),
+    # The buyer's moves
+    path("commissions/<str:reference>/accept/", commission.quote_accept, name="quote_accept"),
+    path("commissions/<str:reference>/decline-quote/", commission.quote_decline,
+         name="quote_decline"),
+    path("commissions/<str:reference>/withdraw/", commission.withdraw, name="withdraw"),
+    path("commissions/<str:reference>/resend/", commission.resend, name="resend"),
+    # The maker's moves
+    path("commissions/<str:reference>/quote/", commission.quote_new, name="quote"),
+    path("commissions/<str:reference>/decline/", commission.request_decline, name="decline"),
+    path("commissions/<str:reference>/convert/", commission.inquiry_convert, name="convert"),
+    path("commissions/<str:reference>/close/", commission.inquiry_close, name="close"),
+    path("commissions/<str:reference>/heirloom/", commission.heirloom_arrived, name="heirloom"),
+    # The maker's inbox
+    path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.site",
+                "commissions.context_processors.unread",
             ],
         },
     },
@@ -223,6 +224,14 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-resend-pending": {
         "task": "shop.notifications.tasks.outbox_resend_pending",
         "schedule": 60.0,
+    },
+    "requests-expire": {
+        "task": "commissions.tasks.requests_expire",
+        "schedule": 15 * 60.0,
+    },
+    "quotes-expire": {
+        "task": "commissions.tasks.quotes_expire",
+        "schedule": 15 * 60.0,
     },
     "images-render-missing": {
         "task": "shop.images.tasks.image_render_missing",

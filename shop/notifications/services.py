@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -32,16 +33,26 @@ def email_queue(*, to: str, template: str, context: dict, reply_to: str = "") ->
     """
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    body_text = render_to_string(f"emails/{template}.txt", context)
     row = OutboxEmail.objects.create(
         to=to,
         template=template,
         subject=subject[:255],
-        body_text=render_to_string(f"emails/{template}.txt", context),
-        body_html=render_to_string(f"emails/{template}.html", context),
+        body_text=body_text,
+        body_html=_html(template, context, body_text),
         reply_to=reply_to,
     )
     enqueue_on_commit(SEND_TASK, row.id)
     return row
+
+
+def _html(template: str, context: dict, body_text: str) -> str:
+    """emails/<template>.html when an email has its own; otherwise its text, with links
+    and paragraphs, in the shared layout (one wording to keep, not two)."""
+    try:
+        return render_to_string(f"emails/{template}.html", context)
+    except TemplateDoesNotExist:
+        return render_to_string("emails/_from_text.html", {**context, "body_text": body_text})
 
 
 def outbox_deliver(*, email_id: int) -> bool:

@@ -1,0 +1,103 @@
+"""The shop owner's view of every commission: its log, quotes, thread and photos."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+
+from commissions import services
+from commissions.models import Commission, Message, Quote, ReferenceImage, StatusChange
+from commissions.workflow import NotAllowed
+from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "role", "by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    extra = 0
+    can_delete = False
+    readonly_fields = ["status", "price_cents", "deposit_cents", "currency", "estimated_weeks",
+                       "milestones", "revision_rounds", "valid_until", "note", "created_at",
+                       "answered_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReferenceImageInline(admin.TabularInline):
+    model = ReferenceImage
+    extra = 0
+    formfield_overrides = IMAGE_FORMFIELD_OVERRIDES
+    fields = ["preview", "kind", "image", "renditions_ready_at"]
+    readonly_fields = ["preview", "renditions_ready_at"]
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return admin_thumbnail(obj, size=80)
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "author", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Commission)
+class CommissionAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "buyer", "maker", "status", "slot", "expected_start",
+                    "created_at", "answer_by"]
+    list_filter = ["status", "kind", "slot", "heirloom", "maker"]
+    search_fields = ["reference", "title", "buyer__email", "buyer__name", "maker__display_name"]
+    list_select_related = ["buyer", "maker"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["reference", "status", "slot", "queued_at", "expected_start",
+                       "created_at", "updated_at", "status_changed_at", "personalisation",
+                       "listed_price_cents", "resent_from"]
+    autocomplete_fields = ["buyer", "maker", "piece"]
+    inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
+    actions = ["cancel"]
+
+    @admin.action(description="Cancel (and refund what was paid)")
+    def cancel(self, request, queryset):
+        done = 0
+        for commission in queryset:
+            try:
+                with transaction.atomic():
+                    services.commission_cancel(commission=commission, by=request.user,
+                                               reason="Cancelled by the shop.")
+                done += 1
+            except NotAllowed as e:
+                self.message_user(request, f"{commission.reference}: {e}", messages.WARNING)
+        self.message_user(request, f"{done} commission(s) cancelled.")
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["commission", "status", "price_cents", "deposit_cents", "valid_until",
+                    "created_at"]
+    list_filter = ["status"]
+    search_fields = ["commission__reference", "commission__title"]
+    list_select_related = ["commission"]
+    readonly_fields = [f.name for f in Quote._meta.fields]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "commission", "author", "body"]
+    search_fields = ["commission__reference", "body", "author__email"]
+    list_select_related = ["commission", "author"]
+    readonly_fields = ["commission", "author", "created_at"]

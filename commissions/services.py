@@ -1,0 +1,429 @@
+"""Everything that changes a commission, up to an accepted quote: questions, requests,
+quotes, withdrawals, expiries, the maker's bench and its waitlist.
+
+Each function is one transaction. Rows are locked in a fixed order (the maker, then the
+commission) so two people acting at once never deadlock. Status changes go through
+`workflow.advance`; emails are written to the outbox in the same transaction.
+"""
+
+import heapq
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from commissions import workflow
+from commissions.models import Commission, Quote, ReferenceImage, Slot, Status
+from commissions.workflow import BUYER, MAKER, OWNER, SYSTEM, NotAllowed
+from makers.models import Maker, Piece
+from shop.images.pipeline import queue_renditions
+from shop.notifications.services import email_queue
+
+ANSWER_WITHIN = timedelta(days=14)
+# The maker's inbox warns about requests this close to expiring.
+EXPIRY_WARNING = timedelta(days=3)
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+def _locked(commission: Commission, *, with_maker: bool = False) -> Commission:
+    """The commission re-read under a row lock (its maker's row first, when asked)."""
+    if with_maker:
+        Maker.objects.select_for_update().get(pk=commission.maker_id)
+    return Commission.objects.select_for_update().select_related("maker", "buyer").get(
+        pk=commission.pk)
+
+
+def _notify(commission: Commission, *, to: str, template: str, **context) -> None:
+    url = settings.SITE_URL + commission.get_absolute_url()
+    email_queue(to=to, template=template,
+                context={"commission": commission, "url": url, "maker": commission.maker,
+                         "buyer": commission.buyer, **context})
+
+
+def _add_images(commission: Commission, images: list[ContentFile], kind: str) -> None:
+    for image in images:
+        queue_renditions(ReferenceImage.objects.create(commission=commission, image=image,
+                                                       kind=kind))
+
+
+def _open_for_requests(maker: Maker) -> None:
+    if not maker.accepting_commissions:
+        raise NotAllowed(f"{maker.display_name} is not taking new commissions right now; "
+                         "you can still ask a question.")
+
+
+# --- Questions and requests --------------------------------------------------------------------
+
+@transaction.atomic
+def commission_request_piece(*, buyer, piece: Piece, personalisation: list[dict],
+                             total_cents: int, brief: str = "", wanted_by: date | None = None,
+                             heirloom: bool = False, heirloom_description: str = "",
+                             images: list[ContentFile] = (),
+                             heirloom_images: list[ContentFile] = ()) -> Commission:
+    """A buyer asks the maker to make a listed piece with their personalisation.
+
+    The choices and the price are copied onto the commission, so a later change to the
+    listing never changes what this buyer asked for.
+    """
+    if not piece.is_published:
+        raise NotAllowed("This piece is no longer available.")
+    if piece.made_to_order:
+        _open_for_requests(piece.maker)
+    commission = Commission.objects.create(
+        buyer=buyer, maker=piece.maker, piece=piece, kind=Commission.Kind.PIECE,
+        status=Status.REQUESTED, title=piece.title, brief=brief, personalisation=personalisation,
+        listed_price_cents=total_cents, currency=piece.currency, wanted_by=wanted_by,
+        heirloom=heirloom, heirloom_description=heirloom_description if heirloom else "",
+        answer_by=timezone.now() + ANSWER_WITHIN)
+    return _opened(commission, buyer, images, heirloom_images)
+
+
+@transaction.atomic
+def commission_request_custom(*, buyer, maker: Maker, title: str, brief: str,
+                              budget_min_cents: int | None = None,
+                              budget_max_cents: int | None = None,
+                              wanted_by: date | None = None, heirloom: bool = False,
+                              heirloom_description: str = "", images: list[ContentFile] = (),
+                              heirloom_images: list[ContentFile] = ()) -> Commission:
+    """A buyer sends a maker a brief of their own: what, for how much, by when."""
+    _open_for_requests(maker)
+    commission = Commission.objects.create(
+        buyer=buyer, maker=maker, kind=Commission.Kind.CUSTOM, status=Status.REQUESTED,
+        title=title, brief=brief, currency=settings.SHOP_CURRENCY,
+        budget_min_cents=budget_min_cents, budget_max_cents=budget_max_cents,
+        wanted_by=wanted_by, heirloom=heirloom,
+        heirloom_description=heirloom_description if heirloom else "",
+        answer_by=timezone.now() + ANSWER_WITHIN)
+    return _opened(commission, buyer, images, heirloom_images)
+
+
+def _opened(commission: Commission, buyer, images, heirloom_images) -> Commission:
+    _add_images(commission, list(images), ReferenceImage.Kind.REFERENCE)
+    _add_images(commission, list(heirloom_images), ReferenceImage.Kind.HEIRLOOM)
+    workflow.log_opening(commission, by=buyer, role=BUYER)
+    _notify(commission, to=commission.maker.user.email, template="request_received")
+    return commission
+
+
+@transaction.atomic
+def inquiry_start(*, buyer, maker: Maker, body: str, piece: Piece | None = None,
+                  images: list[ContentFile] = ()) -> Commission:
+    """A buyer asks a maker a question before committing: a thread, not yet a request."""
+    from commissions.messaging import message_post
+
+    title = f"Question about {piece.title}" if piece else f"Question for {maker.display_name}"
+    commission = Commission.objects.create(
+        buyer=buyer, maker=maker, piece=piece, status=Status.INQUIRY, title=title[:160],
+        kind=Commission.Kind.PIECE if piece else Commission.Kind.CUSTOM,
+        currency=piece.currency if piece else settings.SHOP_CURRENCY)
+    workflow.log_opening(commission, by=buyer, role=BUYER)
+    message_post(commission=commission, by=buyer, body=body, images=images, notify=False)
+    _notify(commission, to=maker.user.email, template="inquiry_received", body=body)
+    return commission
+
+
+@transaction.atomic
+def inquiry_convert(*, commission: Commission, by, title: str = "", brief: str = "") -> Commission:
+    """The maker turns a question into a request they will quote for."""
+    commission = _locked(commission)
+    first = commission.messages.order_by("created_at", "id").first()
+    commission.title = (title or commission.title.replace("Question about ", "")
+                        .replace("Question for ", "A commission from "))[:160]
+    commission.brief = brief or commission.brief or (first.body if first else "")
+    commission.answer_by = timezone.now() + ANSWER_WITHIN
+    commission.save(update_fields=["title", "brief", "answer_by", "updated_at"])
+    workflow.advance(commission, Status.REQUESTED, by=by, role=MAKER,
+                     note="Turned the question into a request.")
+    _notify(commission, to=commission.buyer.email, template="inquiry_converted")
+    return commission
+
+
+@transaction.atomic
+def request_decline(*, commission: Commission, by, reason: str) -> Commission:
+    """The maker says no, and why; the buyer reads the reason."""
+    commission = _locked(commission)
+    workflow.advance(commission, Status.DECLINED, by=by, role=MAKER, note=reason)
+    commission.declined_reason = reason
+    commission.save(update_fields=["declined_reason", "updated_at"])
+    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    _notify(commission, to=commission.buyer.email, template="request_declined", reason=reason)
+    return commission
+
+
+@transaction.atomic
+def commission_withdraw(*, commission: Commission, by, reason: str = "") -> Commission:
+    """The buyer walks away before paying anything; a slot they held goes to the next in
+    the queue."""
+    commission = _locked(commission, with_maker=True)
+    if commission.status not in workflow.UNPAID or commission.status == Status.INQUIRY:
+        raise NotAllowed("Once a deposit is paid, write to the shop to cancel: "
+                         "your money is refunded through the payment provider.")
+    workflow.advance(commission, Status.WITHDRAWN, by=by, role=BUYER, note=reason)
+    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    bench_release(commission=commission)
+    _notify(commission, to=commission.maker.user.email, template="commission_withdrawn",
+            reason=reason)
+    return commission
+
+
+@transaction.atomic
+def inquiry_close(*, commission: Commission, by) -> Commission:
+    commission = _locked(commission)
+    workflow.advance(commission, Status.CLOSED, by=by, role=workflow.role_of(by, commission),
+                     note="Question closed.")
+    return commission
+
+
+def can_resend(commission: Commission) -> bool:
+    """A request (not a mere question) that ended without going ahead."""
+    ended = commission.status in (Status.EXPIRED, Status.DECLINED, Status.CLOSED, Status.WITHDRAWN)
+    return ended and commission.log.filter(to_status=Status.REQUESTED).exists()
+
+
+@transaction.atomic
+def commission_resend(*, commission: Commission, by, maker: Maker | None = None) -> Commission:
+    """Send an expired, declined or closed request again, to the same maker or another.
+
+    A new commission with its own reference; the photos come along.
+    """
+    if not can_resend(commission):
+        raise NotAllowed("Only a request that ended can be sent again.")
+    if by.pk != commission.buyer_id:
+        raise NotAllowed("You are not part of this commission.")
+    maker = maker or commission.maker
+    _open_for_requests(maker)
+    piece = commission.piece if commission.piece and commission.piece.maker_id == maker.pk else None
+    copy = Commission.objects.create(
+        buyer=commission.buyer, maker=maker, piece=piece,
+        kind=Commission.Kind.PIECE if piece else Commission.Kind.CUSTOM,
+        status=Status.REQUESTED, title=commission.title, brief=commission.brief,
+        personalisation=commission.personalisation if piece else [],
+        listed_price_cents=commission.listed_price_cents if piece else None,
+        currency=commission.currency, budget_min_cents=commission.budget_min_cents,
+        budget_max_cents=commission.budget_max_cents, wanted_by=commission.wanted_by,
+        heirloom=commission.heirloom, heirloom_description=commission.heirloom_description,
+        resent_from=commission, answer_by=timezone.now() + ANSWER_WITHIN)
+    for image in commission.images.all():
+        # The same stored files, cleaned already; the renditions are copied too.
+        ReferenceImage.objects.create(commission=copy, image=image.image.name, kind=image.kind,
+                                      renditions=image.renditions,
+                                      renditions_ready_at=image.renditions_ready_at)
+    workflow.log_opening(copy, by=by, role=BUYER, note=f"Sent again from {commission.reference}.")
+    _notify(copy, to=maker.user.email, template="request_received")
+    return copy
+
+
+@transaction.atomic
+def heirloom_received(*, commission: Commission, by, condition: str) -> Commission:
+    """The maker logs the buyer's piece arriving at the workshop, and its condition."""
+    commission = _locked(commission)
+    if workflow.role_of(by, commission) != MAKER:
+        raise NotAllowed("Only the maker logs what arrives at the workshop.")
+    if not commission.heirloom:
+        raise NotAllowed("This commission has no piece to rework.")
+    if commission.status not in workflow.ON_THE_BENCH:
+        raise NotAllowed("The piece is sent in once the quote is accepted.")
+    commission.heirloom_received_at = timezone.now()
+    commission.heirloom_condition = condition
+    commission.save(update_fields=["heirloom_received_at", "heirloom_condition", "updated_at"])
+    _notify(commission, to=commission.buyer.email, template="heirloom_received")
+    return commission
+
+
+def requests_expire(*, now=None) -> int:
+    """Beat task: requests nobody answered in 14 days expire, with a kind word to the
+    buyer (who can send them again, here or to another maker)."""
+    now = now or timezone.now()
+    due = Commission.objects.filter(status=Status.REQUESTED, answer_by__lt=now)
+    expired = 0
+    for commission_id in due.values_list("id", flat=True):
+        with transaction.atomic():
+            commission = Commission.objects.select_for_update().select_related(
+                "maker", "buyer").get(pk=commission_id)
+            if commission.status != Status.REQUESTED or commission.answer_by >= now:
+                continue  # answered meanwhile
+            workflow.advance(commission, Status.EXPIRED, by=None, role=SYSTEM,
+                             note="Not answered within 14 days.")
+            _notify(commission, to=commission.buyer.email, template="request_expired")
+            expired += 1
+    return expired
+
+
+# --- Quotes ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def quote_send(*, commission: Commission, by, price_cents: int, deposit_cents: int,
+               estimated_weeks: int, milestones: list[str], revision_rounds: int,
+               valid_until: date, note: str = "") -> Quote:
+    """The maker's offer: price, deposit, weeks, planned milestones, revision rounds, how
+    long it stands. A new quote replaces the open one."""
+    commission = _locked(commission)
+    if deposit_cents > price_cents:
+        raise NotAllowed("The deposit cannot be more than the price.")
+    if valid_until < timezone.localdate():
+        raise NotAllowed("A quote must be valid until today or later.")
+    workflow.advance(commission, Status.QUOTED, by=by, role=MAKER,
+                     note=f"Quote: {price_cents} {commission.currency}")
+    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.SUPERSEDED)
+    quote = Quote.objects.create(
+        commission=commission, price_cents=price_cents, deposit_cents=deposit_cents,
+        currency=commission.currency, estimated_weeks=estimated_weeks,
+        milestones=[m for m in milestones if m], revision_rounds=revision_rounds,
+        valid_until=valid_until, note=note)
+    _notify(commission, to=commission.buyer.email, template="quote_sent", quote=quote)
+    return quote
+
+
+def open_quote(commission: Commission) -> Quote | None:
+    return commission.quotes.filter(status=Quote.Status.OPEN).first()
+
+
+@transaction.atomic
+def quote_accept(*, commission: Commission, by) -> Commission:
+    """The buyer accepts the open quote: the commission waits for its deposit and takes a
+    slot at the bench, or a place on the waitlist with an honest expected start.
+
+    The maker's row is locked first: of two buyers accepting the last slot at once, one
+    gets it and the other is queued behind them.
+    """
+    commission = _locked(commission, with_maker=True)
+    quote = open_quote(commission)
+    if quote is None:
+        raise NotAllowed("There is no open quote to accept.")
+    if quote.valid_until < timezone.localdate():
+        raise NotAllowed(f"This quote expired on {quote.valid_until:%-d %B %Y}. "
+                         "Ask the maker for a new one.")
+    workflow.advance(commission, Status.AWAITING_DEPOSIT, by=by, role=BUYER,
+                     note="Quote accepted.")
+    quote.status, quote.answered_at = Quote.Status.ACCEPTED, timezone.now()
+    quote.save(update_fields=["status", "answered_at"])
+    bench_take(commission=commission)
+    _notify(commission, to=commission.maker.user.email, template="quote_accepted", quote=quote)
+    return commission
+
+
+@transaction.atomic
+def quote_decline(*, commission: Commission, by, reason: str = "") -> Commission:
+    commission = _locked(commission)
+    quote = open_quote(commission)
+    if quote is None:
+        raise NotAllowed("There is no open quote to decline.")
+    workflow.advance(commission, Status.CLOSED, by=by, role=BUYER,
+                     note=reason or "Quote declined.")
+    quote.status, quote.answered_at = Quote.Status.DECLINED, timezone.now()
+    quote.save(update_fields=["status", "answered_at"])
+    _notify(commission, to=commission.maker.user.email, template="quote_declined",
+            quote=quote, reason=reason)
+    return commission
+
+
+def quotes_expire(*, today: date | None = None) -> int:
+    """Beat task: open quotes past their date expire, and their commission closes."""
+    today = today or timezone.localdate()
+    due = Quote.objects.filter(status=Quote.Status.OPEN, valid_until__lt=today)
+    expired = 0
+    for quote_id, commission_id in due.values_list("id", "commission_id"):
+        with transaction.atomic():
+            commission = Commission.objects.select_for_update().select_related(
+                "maker", "buyer").get(pk=commission_id)
+            quote = Quote.objects.get(pk=quote_id)
+            if quote.status != Quote.Status.OPEN:
+                continue
+            quote.status = Quote.Status.EXPIRED
+            quote.save(update_fields=["status"])
+            if commission.status == Status.QUOTED:
+                workflow.advance(commission, Status.CLOSED, by=None, role=SYSTEM,
+                                 note=f"The quote expired on {quote.valid_until}.")
+                _notify(commission, to=commission.buyer.email, template="quote_expired",
+                        quote=quote)
+            expired += 1
+    return expired
+
+
+@transaction.atomic
+def commission_cancel(*, commission: Commission, by, reason: str) -> Commission:
+    """The shop owner cancels a commission before it ships; its slot is freed."""
+    commission = _locked(commission, with_maker=True)
+    workflow.advance(commission, Status.CANCELLED, by=by, role=OWNER, note=reason)
+    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    bench_release(commission=commission)
+    for to in (commission.buyer.email, commission.maker.user.email):
+        _notify(commission, to=to, template="commission_cancelled", reason=reason)
+    return commission
+
+
+# --- The bench and its waitlist ---------------------------------------------------------------
+
+def _accepted_weeks(commission: Commission) -> int:
+    quote = commission.quotes.filter(status=Quote.Status.ACCEPTED).first()
+    return quote.estimated_weeks if quote else commission.maker.typical_lead_weeks
+
+
+def bench_take(*, commission: Commission) -> None:
+    """Give an accepted commission a slot if one is free, else a place in the queue.
+    The caller holds the maker's row lock."""
+    maker = commission.maker
+    taken = maker.commissions.filter(slot=Slot.BENCH, status__in=workflow.ON_THE_BENCH).count()
+    if taken < maker.capacity:
+        commission.slot, commission.queued_at = Slot.BENCH, None
+        commission.expected_start = timezone.localdate()
+    else:
+        commission.slot, commission.queued_at = Slot.WAITLIST, timezone.now()
+    commission.save(update_fields=["slot", "queued_at", "expected_start", "updated_at"])
+    queue_plan(maker=maker)
+
+
+def bench_release(*, commission: Commission) -> None:
+    """A commission leaves the bench (withdrawn, cancelled, shipped): its slot, if it had
+    one, goes to the first in the queue. The caller holds the maker's row lock."""
+    had_slot = commission.slot == Slot.BENCH
+    if commission.slot:
+        commission.slot, commission.queued_at = Slot.NONE, None
+        commission.save(update_fields=["slot", "queued_at", "updated_at"])
+    maker = commission.maker
+    if had_slot:
+        nxt = (maker.commissions.select_for_update()
+               .filter(slot=Slot.WAITLIST, status__in=workflow.ON_THE_BENCH)
+               .order_by("queued_at", "id").first())
+        if nxt is not None:
+            nxt.slot, nxt.queued_at, nxt.expected_start = Slot.BENCH, None, timezone.localdate()
+            nxt.save(update_fields=["slot", "queued_at", "expected_start", "updated_at"])
+            if nxt.status == Status.SCHEDULED:
+                workflow.advance(nxt, Status.IN_PROGRESS, by=None, role=SYSTEM,
+                                 note="A slot at the bench is free: work starts.")
+            _notify(nxt, to=nxt.buyer.email, template="slot_ready")
+    queue_plan(maker=maker)
+
+
+def queue_plan(*, maker: Maker, today: date | None = None) -> None:
+    """Plan when each waitlisted commission can start, and when a new one could.
+
+    Each slot frees when its piece's estimated weeks are up; the queue fills slots in
+    order as they free. Stores each waitlisted commission's expected start and the
+    maker's counters. The caller holds the maker's row lock.
+    """
+    today = today or timezone.localdate()
+    on_bench = list(maker.commissions.filter(status__in=workflow.ON_THE_BENCH)
+                    .exclude(slot=Slot.NONE).order_by("queued_at", "id"))
+    bench = [c for c in on_bench if c.slot == Slot.BENCH]
+    queue = [c for c in on_bench if c.slot == Slot.WAITLIST]
+    ends = sorted(max(c.expected_start or today, today) + timedelta(weeks=_accepted_weeks(c))
+                  for c in bench)
+    capacity = max(maker.capacity, 1)
+    # More on the bench than slots (the maker lowered their capacity): a slot frees only
+    # once enough pieces are done.
+    frees = ([today] * max(capacity - len(ends), 0) + ends)[-capacity:]
+    heapq.heapify(frees)
+    for commission in queue:
+        start = max(heapq.heappop(frees), today)
+        heapq.heappush(frees, start + timedelta(weeks=_accepted_weeks(commission)))
+        if commission.expected_start != start:
+            commission.expected_start = start
+            commission.save(update_fields=["expected_start", "updated_at"])
+    maker.slots_taken = len(bench)
+    maker.next_start_on = max(frees[0], today) if len(bench) + len(queue) >= capacity else today
+    Maker.objects.filter(pk=maker.pk).update(slots_taken=maker.slots_taken,
+                                             next_start_on=maker.next_start_on)

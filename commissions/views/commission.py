@@ -1,0 +1,176 @@
+"""One commission, as its buyer or its maker sees it, and what each can do there."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from commissions import messaging, selectors, services, workflow
+from commissions.forms import (
+    DeclineForm,
+    HeirloomArrivalForm,
+    MessageForm,
+    QuoteForm,
+    ReasonForm,
+    ResendForm,
+)
+from commissions.models import Quote, Status
+from commissions.views._common import act
+
+
+@login_required
+def commission_list(request: HttpRequest) -> HttpResponse:
+    commissions = list(selectors.buyer_commissions(request.user))
+    unread = messaging.unread_by_commission(request.user, [c.id for c in commissions])
+    for commission in commissions:
+        commission.unread = unread.get(commission.id, 0)
+    return render(request, "commissions/list.html", {
+        "questions": [c for c in commissions if c.status == Status.INQUIRY],
+        "active": [c for c in commissions if c.status not in workflow.FINAL | {Status.INQUIRY}],
+        "ended": [c for c in commissions if c.status in workflow.FINAL],
+    })
+
+
+def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
+    role = workflow.role_of(request.user, commission)
+    messaging.thread_mark_read(commission=commission, user=request.user)
+    quotes = list(commission.quotes.all())
+    open_quote = next((q for q in quotes if q.status == Quote.Status.OPEN), None)
+    return render(request, "commissions/detail.html", {
+        "commission": commission, "role": role,
+        "is_buyer": role == workflow.BUYER, "is_maker": role == workflow.MAKER,
+        "moves": workflow.allowed_moves(commission, role),
+        "open_quote": open_quote,
+        "accepted_quote": next((q for q in quotes if q.status == Quote.Status.ACCEPTED), None),
+        "past_quotes": [q for q in quotes if q.status not in (Quote.Status.OPEN,
+                                                               Quote.Status.ACCEPTED)],
+        "log": commission.log.select_related("by"),
+        "images": commission.images.all(),
+        **_thread(commission),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "reason_form": ReasonForm(),
+        "heirloom_form": forms.get("heirloom_form") or HeirloomArrivalForm(),
+        "resend_form": ResendForm(),
+        "on_the_bench": commission.status in workflow.ON_THE_BENCH,
+        "can_resend": role == workflow.BUYER and services.can_resend(commission),
+    })
+
+
+def _thread(commission, after_id: int = 0) -> dict:
+    posted = list(messaging.thread_messages(commission, after_id=after_id))
+    return {"thread": posted, "last_id": posted[-1].id if posted else after_id}
+
+
+@login_required
+def commission_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _page(request, selectors.commission_for_user(request.user, reference))
+
+
+# --- The buyer ----------------------------------------------------------------------------------
+
+@require_POST
+@login_required
+def quote_accept(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    act(request, services.quote_accept, "You accepted the quote. Next: the deposit.",
+        commission=commission, by=request.user)
+    return redirect(commission)
+
+
+@require_POST
+@login_required
+def quote_decline(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    act(request, services.quote_decline, "You declined the quote; the maker has been told.",
+        commission=commission, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    return redirect(commission)
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    act(request, services.commission_withdraw, "You withdrew the request. Nothing was charged.",
+        commission=commission, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    return redirect(commission)
+
+
+@require_POST
+@login_required
+def resend(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    form = ResendForm(request.POST)
+    maker = form.cleaned_data.get("maker") if form.is_valid() else None
+    try:
+        copy = services.commission_resend(commission=commission, by=request.user, maker=maker)
+    except workflow.NotAllowed as e:
+        messages.error(request, str(e))
+        return redirect(commission)
+    return redirect(copy)
+
+
+# --- The maker ----------------------------------------------------------------------------------
+
+@login_required
+def quote_new(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    if workflow.role_of(request.user, commission) != workflow.MAKER:
+        return redirect(commission)
+    form = QuoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if act(request, services.quote_send, "Your quote is sent.", commission=commission,
+               by=request.user, price_cents=data["price"], deposit_cents=data["deposit_cents"],
+               estimated_weeks=data["estimated_weeks"], milestones=data["milestones"],
+               revision_rounds=data["revision_rounds"], valid_until=data["valid_until"],
+               note=data["note"]):
+            return redirect(commission)
+    return render(request, "commissions/quote_form.html", {"commission": commission, "form": form})
+
+
+@require_POST
+@login_required
+def request_decline(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _page(request, commission, decline_form=form)
+    act(request, services.request_decline, "You declined the request; the buyer has your reason.",
+        commission=commission, by=request.user, reason=form.cleaned_data["reason"])
+    return redirect(commission)
+
+
+@require_POST
+@login_required
+def inquiry_convert(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    act(request, services.inquiry_convert, "It is a request now: send a quote when you are ready.",
+        commission=commission, by=request.user)
+    return redirect(commission)
+
+
+@require_POST
+@login_required
+def inquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    act(request, services.inquiry_close, "The question is closed.", commission=commission,
+        by=request.user)
+    return redirect(commission)
+
+
+@require_POST
+@login_required
+def heirloom_arrived(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    form = HeirloomArrivalForm(request.POST)
+    if not form.is_valid():
+        return _page(request, commission, heirloom_form=form)
+    act(request, services.heirloom_received, "Arrival logged; the buyer has been told.",
+        commission=commission, by=request.user, condition=form.cleaned_data["condition"])
+    return redirect(commission)

@@ -1,0 +1,80 @@
+"""The thread between buyer and maker, and the private photos of a commission."""
+
+from pathlib import PurePosixPath
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from commissions import messaging, selectors
+from commissions.forms import MessageForm
+from commissions.models import MessageAttachment, ReferenceImage
+from commissions.views.commission import _page, _thread
+from commissions.workflow import NotAllowed
+
+
+def _new_messages(request: HttpRequest, commission, after_id: int) -> HttpResponse:
+    messaging.thread_mark_read(commission=commission, user=request.user)
+    return render(request, "commissions/detail.html#new-messages",
+                  {"commission": commission, **_thread(commission, after_id)})
+
+
+@require_GET
+def messages_since(request: HttpRequest, reference: str) -> HttpResponse:
+    """Polled every few seconds by the open thread: the messages after the last one shown."""
+    commission = selectors.commission_for_user(request.user, reference)
+    try:
+        after_id = int(request.GET.get("after", "0"))
+    except ValueError:
+        after_id = 0
+    return _new_messages(request, commission, after_id)
+
+
+@require_POST
+def message_post(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            messaging.message_post(commission=commission, by=request.user,
+                                   body=form.cleaned_data["body"], images=form.cleaned_data["images"])
+        except NotAllowed as e:
+            form.add_error(None, str(e))
+        else:
+            form = MessageForm()
+    if not request.htmx:
+        if form.errors:
+            return _page(request, commission, message_form=form)
+        return redirect(commission.get_absolute_url() + "#thread")
+    response = render(request, "commissions/detail.html#message-form",
+                      {"commission": commission, "message_form": form})
+    # The thread asks for what is new straight away rather than at its next poll.
+    response["HX-Trigger"] = "thread-changed"
+    return response
+
+
+@require_GET
+def private_image(request: HttpRequest, reference: str, kind: str, pk: int,
+                  filename: str) -> HttpResponse:
+    """A reference photo or attachment, to the commission's buyer and maker only."""
+    commission = selectors.commission_for_user(request.user, reference)
+    if kind == "r":
+        asset = ReferenceImage.objects.filter(pk=pk, commission=commission).first()
+    else:
+        asset = MessageAttachment.objects.filter(pk=pk, message__commission=commission).first()
+    if asset is None:
+        raise Http404("No photo here.")
+    names = [asset.image.name] + [r.get(fmt) for r in (asset.renditions or {}).values()
+                                  if isinstance(r, dict) for fmt in ("webp", "jpeg")]
+    name = next((n for n in names if n and PurePosixPath(n).name == filename), None)
+    if name is None:
+        raise Http404("No photo here.")
+    storage = asset.image.storage
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        # Remote storage: a signed link that expires in minutes.
+        return redirect(storage.url(name))
+    response = FileResponse(open(path, "rb"))  # noqa: SIM115 - FileResponse closes it
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
