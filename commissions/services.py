@@ -49,7 +49,13 @@ def _add_images(commission: Commission, images: list[ContentFile], kind: str) ->
                                                        kind=kind))
 
 
-def _open_for_requests(maker: Maker) -> None:
+def _not_yourself(maker: Maker, buyer) -> None:
+    if maker.user_id == buyer.pk:
+        raise NotAllowed("This is your own studio: you cannot commission your own work.")
+
+
+def _open_for_requests(maker: Maker, buyer) -> None:
+    _not_yourself(maker, buyer)
     if not maker.accepting_commissions:
         raise NotAllowed(f"{maker.display_name} is not taking new commissions right now; "
                          "you can still ask a question.")
@@ -71,7 +77,9 @@ def commission_request_piece(*, buyer, piece: Piece, personalisation: list[dict]
     if not piece.is_published:
         raise NotAllowed("This piece is no longer available.")
     if piece.made_to_order:
-        _open_for_requests(piece.maker)
+        _open_for_requests(piece.maker, buyer)
+    else:
+        _not_yourself(piece.maker, buyer)
     commission = Commission.objects.create(
         buyer=buyer, maker=piece.maker, piece=piece, kind=Commission.Kind.PIECE,
         status=Status.REQUESTED, title=piece.title, brief=brief, personalisation=personalisation,
@@ -89,7 +97,7 @@ def commission_request_custom(*, buyer, maker: Maker, title: str, brief: str,
                               heirloom_description: str = "", images: list[ContentFile] = (),
                               heirloom_images: list[ContentFile] = ()) -> Commission:
     """A buyer sends a maker a brief of their own: what, for how much, by when."""
-    _open_for_requests(maker)
+    _open_for_requests(maker, buyer)
     commission = Commission.objects.create(
         buyer=buyer, maker=maker, kind=Commission.Kind.CUSTOM, status=Status.REQUESTED,
         title=title, brief=brief, currency=settings.SHOP_CURRENCY,
@@ -114,6 +122,7 @@ def inquiry_start(*, buyer, maker: Maker, body: str, piece: Piece | None = None,
     """A buyer asks a maker a question before committing: a thread, not yet a request."""
     from commissions.messaging import message_post
 
+    _not_yourself(maker, buyer)
     title = f"Question about {piece.title}" if piece else f"Question for {maker.display_name}"
     commission = Commission.objects.create(
         buyer=buyer, maker=maker, piece=piece, status=Status.INQUIRY, title=title[:160],
@@ -194,7 +203,7 @@ def commission_resend(*, commission: Commission, by, maker: Maker | None = None)
     if by.pk != commission.buyer_id:
         raise NotAllowed("You are not part of this commission.")
     maker = maker or commission.maker
-    _open_for_requests(maker)
+    _open_for_requests(maker, by)
     piece = commission.piece if commission.piece and commission.piece.maker_id == maker.pk else None
     copy = Commission.objects.create(
         buyer=commission.buyer, maker=maker, piece=piece,

@@ -103,6 +103,8 @@ def advance(commission: Commission, to: str, *, by, role: str, note: str = "") -
     elif by is None:
         raise NotAllowed("Someone must be named for this move.")
     elif role_of(by, commission) != role and not (role == OWNER and by.is_staff):
+        if role_of(by, commission) in (BUYER, MAKER):
+            raise NotAllowed(f"Only the {'shop' if role == OWNER else role} can do that.")
         raise NotAllowed("You are not part of this commission.")
     frm = commission.status
     if not can(commission, to, role):

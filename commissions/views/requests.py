@@ -84,10 +84,14 @@ def ask_maker(request: HttpRequest, slug: str) -> HttpResponse:
         return keep_draft_and_log_in(request)
     form = _bound(request, InquiryForm)
     if request.method == "POST" and form.is_valid():
-        commission = services.inquiry_start(buyer=request.user, maker=maker, piece=piece,
-                                            body=form.cleaned_data["body"],
-                                            images=form.cleaned_data["images"])
-        forget_draft(request)
-        messages.success(request, f"Your question is with {maker.display_name}.")
-        return redirect(commission)
+        try:
+            commission = services.inquiry_start(buyer=request.user, maker=maker, piece=piece,
+                                                body=form.cleaned_data["body"],
+                                                images=form.cleaned_data["images"])
+        except NotAllowed as e:
+            messages.error(request, str(e))
+        else:
+            forget_draft(request)
+            messages.success(request, f"Your question is with {maker.display_name}.")
+            return redirect(commission)
     return render(request, "commissions/ask.html", {"maker": maker, "piece": piece, "form": form})

@@ -130,7 +130,7 @@ def _maker_for(spec: MakerSpec, user: User) -> tuple[Maker, bool]:
         user=user, slug=spec.slug, display_name=spec.name, craft=spec.craft,
         tagline=spec.tagline, story=spec.story, location=spec.location,
         accepting_commissions=spec.accepting, capacity=spec.capacity,
-        slots_taken=spec.capacity if spec.full else 0, typical_lead_weeks=spec.lead_weeks,
+        typical_lead_weeks=spec.lead_weeks,
         featured=spec.featured, workshop_address=spec.workshop,
     )
     return maker, True

@@ -67,6 +67,7 @@ class MakerSpec:
     materials: tuple[MaterialSpec, ...]
     pieces: tuple[PieceSpec, ...]
     accepting: bool = True
+    # A full bench: the demo commissions fill it, so the catalog shows a waitlist.
     full: bool = False
     featured: bool = False
     workshop: str = ""  # where buyers send a piece to rework

@@ -1,0 +1,32 @@
+"""The demo shows a commission in every state so far, for the demo buyer and maker."""
+
+from django.core.management import call_command
+
+from commissions.models import Commission, Status
+from makers.models import Maker
+from shop.accounts.demo import BUYER_EMAIL, MAKER_EMAIL
+from shop.notifications.models import OutboxEmail
+from tests.makers.test_demo import quick_drawings  # noqa: F401 - fixture
+
+
+def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
+        db, quick_drawings, django_capture_on_commit_callbacks):  # noqa: F811
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    mine = Commission.objects.filter(buyer__email=BUYER_EMAIL, maker__user__email=MAKER_EMAIL)
+    statuses = set(mine.values_list("status", flat=True))
+    assert statuses >= {Status.INQUIRY, Status.REQUESTED, Status.QUOTED, Status.AWAITING_DEPOSIT,
+                        Status.DECLINED, Status.EXPIRED, Status.CLOSED, Status.WITHDRAWN}
+    assert mine.filter(slot="waitlist").exists() and mine.filter(slot="bench").exists()
+    assert mine.filter(heirloom=True, heirloom_received_at__isnull=False).exists()
+    assert mine.filter(status=Status.REQUESTED, images__isnull=False).exists()
+    assert all(c.log.exists() for c in mine)
+    assert mine.filter(messages__isnull=False).exists()
+    assert {m.slug for m in Maker.objects.all() if m.availability().waitlist} == {
+        "mara-silversmith", "tomas-brandt"}
+    # The demo's emails are in the outbox like any other (and delivered to no one).
+    assert OutboxEmail.objects.filter(template="quote_sent", status="sent").exists()
+
+    count = Commission.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Commission.objects.count() == count
