@@ -4,9 +4,19 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from commissions import services
-from commissions.models import Commission, Message, Quote, ReferenceImage, StatusChange
+from commissions.models import (
+    Commission,
+    Message,
+    Payment,
+    Quote,
+    ReferenceImage,
+    StatusChange,
+    StripeEvent,
+)
+from commissions.payments.events import APPLY_TASK
 from commissions.workflow import NotAllowed
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
+from shop.queue import enqueue_on_commit
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -101,3 +111,64 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["commission__reference", "body", "author__email"]
     list_select_related = ["commission", "author"]
     readonly_fields = ["commission", "author", "created_at"]
+
+
+class RefundInline(admin.TabularInline):
+    model = Payment
+    fk_name = "refund_of"
+    extra = 0
+    can_delete = False
+    fields = ["status", "amount_display", "refund_id", "refunded_at", "failure_reason"]
+    readonly_fields = fields
+    verbose_name_plural = "refunds"
+
+    @admin.display(description="Amount")
+    def amount_display(self, obj):
+        return obj.amount
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "commission", "kind", "amount_display", "status", "paid_at",
+                    "refunded_at", "checkout_session_id"]
+    list_filter = ["kind", "status"]
+    search_fields = ["commission__reference", "checkout_session_id", "payment_intent_id",
+                     "refund_id", "public_id"]
+    list_select_related = ["commission"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Payment._meta.fields] + ["amount_display"]
+    inlines = [RefundInline]
+
+    @admin.display(description="Amount", ordering="amount_cents")
+    def amount_display(self, obj):
+        return obj.amount
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "type", "id", "source", "processed_at", "attempts", "outcome",
+                    "last_error_short"]
+    list_filter = ["type", "source", ("processed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["id", "outcome", "last_error"]
+    readonly_fields = [f.name for f in StripeEvent._meta.fields]
+    actions = ["apply_again"]
+
+    @admin.display(description="Last error")
+    def last_error_short(self, obj):
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Apply again (if not applied yet)")
+    def apply_again(self, request, queryset):
+        ids = list(queryset.filter(processed_at__isnull=True).values_list("id", flat=True))
+        for event_id in ids:
+            enqueue_on_commit(APPLY_TASK, event_id)
+        self.message_user(request, f"{len(ids)} event(s) queued to apply.")

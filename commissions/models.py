@@ -258,3 +258,7 @@ class ThreadMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.commission_id} up to {self.read_at}"
+
+
+# Payments live in their own module; importing them here lets Django find the models.
+from commissions.payments.models import Payment, StripeEvent, TestCheckoutSession  # noqa: E402, F401

@@ -354,10 +354,14 @@ def quotes_expire(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def commission_cancel(*, commission: Commission, by, reason: str) -> Commission:
-    """The shop owner cancels a commission before it ships; its slot is freed."""
+    """The shop owner cancels a commission before it ships: every paid payment is refunded
+    through Stripe (after commit, with an idempotency key), and its slot is freed."""
+    from commissions.payments.services import refunds_for
+
     commission = _locked(commission, with_maker=True)
     workflow.advance(commission, Status.CANCELLED, by=by, role=OWNER, note=reason)
     commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    refunds_for(commission, reason=reason or "Cancelled by the shop.")
     bench_release(commission=commission)
     for to in (commission.buyer.email, commission.maker.user.email):
         _notify(commission, to=to, template="commission_cancelled", reason=reason)

@@ -4,6 +4,14 @@ from celery import shared_task
 
 from commissions import services
 
+# The payment tasks live beside the payments code; importing them registers them.
+from commissions.payments.tasks import (  # noqa: F401
+    event_apply,
+    events_reconcile,
+    events_retry_unprocessed,
+    refund_send,
+)
+
 
 @shared_task
 def requests_expire() -> int:

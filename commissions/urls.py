@@ -1,5 +1,6 @@
 from django.urls import path
 
+from commissions.payments import views as payments
 from commissions.views import commission, inbox, requests, thread
 
 app_name = "commissions"
@@ -23,12 +24,14 @@ urlpatterns = [
          name="quote_decline"),
     path("commissions/<str:reference>/withdraw/", commission.withdraw, name="withdraw"),
     path("commissions/<str:reference>/resend/", commission.resend, name="resend"),
+    path("commissions/<str:reference>/pay/<str:kind>/", payments.pay, name="pay"),
     # The maker's moves
     path("commissions/<str:reference>/quote/", commission.quote_new, name="quote"),
     path("commissions/<str:reference>/decline/", commission.request_decline, name="decline"),
     path("commissions/<str:reference>/convert/", commission.inquiry_convert, name="convert"),
     path("commissions/<str:reference>/close/", commission.inquiry_close, name="close"),
     path("commissions/<str:reference>/heirloom/", commission.heirloom_arrived, name="heirloom"),
+    path("commissions/<str:reference>/finished/", commission.mark_finished, name="finished"),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

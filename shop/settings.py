@@ -233,6 +233,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.quotes_expire",
         "schedule": 15 * 60.0,
     },
+    "stripe-events-retry": {
+        "task": "commissions.payments.tasks.events_retry_unprocessed",
+        "schedule": 60.0,
+    },
+    "stripe-events-reconcile": {
+        "task": "commissions.payments.tasks.events_reconcile",
+        "schedule": 3600.0,
+    },
     "images-render-missing": {
         "task": "shop.images.tasks.image_render_missing",
         "schedule": 300.0,

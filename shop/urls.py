@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("makers.urls")),
     path("studio/", include("makers.studio_urls")),
     path("", include("commissions.urls")),
+    path("payments/", include("commissions.payments.urls")),
 ]
 
 if settings.MEDIA_BACKEND == "file":

@@ -16,7 +16,9 @@ from commissions.forms import (
     ResendForm,
 )
 from commissions.models import Quote, Status
+from commissions.payments import services as payment_services
 from commissions.views._common import act
+from shop.stripe_gateway import test_mode
 
 
 @login_required
@@ -36,6 +38,7 @@ def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
     role = workflow.role_of(request.user, commission)
     messaging.thread_mark_read(commission=commission, user=request.user)
     quotes = list(commission.quotes.all())
+    payments = list(commission.payments.all())
     open_quote = next((q for q in quotes if q.status == Quote.Status.OPEN), None)
     return render(request, "commissions/detail.html", {
         "commission": commission, "role": role,
@@ -55,6 +58,9 @@ def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
         "resend_form": ResendForm(),
         "on_the_bench": commission.status in workflow.ON_THE_BENCH,
         "can_resend": role == workflow.BUYER and services.can_resend(commission),
+        "payments": [p for p in payments if p.status not in ("pending", "expired")],
+        "processing": any(p.status == "processing" for p in payments),
+        "test_payments": test_mode(),
     })
 
 
@@ -160,6 +166,16 @@ def inquiry_convert(request: HttpRequest, reference: str) -> HttpResponse:
 def inquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
     act(request, services.inquiry_close, "The question is closed.", commission=commission,
+        by=request.user)
+    return redirect(commission)
+
+
+@require_POST
+@login_required
+def mark_finished(request: HttpRequest, reference: str) -> HttpResponse:
+    commission = selectors.commission_for_user(request.user, reference)
+    act(request, payment_services.commission_mark_finished,
+        "Marked finished: the buyer is asked for the balance.", commission=commission,
         by=request.user)
     return redirect(commission)
 

@@ -1,0 +1,131 @@
+"""Stripe events: receive (verify, store by id, enqueue), apply exactly once, and catch up
+on any the webhook never delivered."""
+
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from commissions.payments import services
+from commissions.payments.models import StripeEvent
+from shop import stripe_gateway as gateway
+from shop.queue import enqueue_on_commit
+
+log = logging.getLogger(__name__)
+
+APPLY_TASK = "commissions.payments.tasks.event_apply"
+HANDLED = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+)
+# An event stored this long ago and still not applied (broker down, worker killed) is
+# enqueued again by the beat task.
+RETRY_AFTER = timedelta(minutes=2)
+MAX_ATTEMPTS = 12
+
+
+def webhook_receive(payload: bytes, signature: str | None, *, source: str = "webhook") -> dict:
+    """Verify, store by id, enqueue the apply task on commit. Raises BadSignature.
+
+    A duplicate (same event id) is acknowledged and not applied again.
+    """
+    event = gateway.event_from_webhook(payload, signature)
+    if event["type"] not in HANDLED:
+        return {"ignored": event["type"]}
+    created = event_store(event, source=source)
+    return {"received": event["id"], "duplicate": not created}
+
+
+def event_store(event: dict, *, source: str) -> bool:
+    """Store the event once; True if it is new (and its apply task is enqueued)."""
+    try:
+        with transaction.atomic():
+            _, created = StripeEvent.objects.get_or_create(
+                id=event["id"], defaults={"type": event["type"], "payload": event, "source": source})
+            if created:
+                enqueue_on_commit(APPLY_TASK, event["id"])
+    except IntegrityError:
+        # Two deliveries of one event at the same instant: the other one stored it.
+        return False
+    return created
+
+
+def event_apply(*, event_id: str) -> str:
+    """Apply one stored event, once. The event row is locked first, so two workers given
+    the same event take turns and the second finds it done. A failure rolls back, is
+    recorded on the row and re-raised for the task to retry."""
+    try:
+        with transaction.atomic():
+            event = StripeEvent.objects.select_for_update().get(pk=event_id)
+            if event.processed_at:
+                return "already applied"
+            outcome = _dispatch(event.type, event.payload["data"]["object"])
+            event.processed_at, event.outcome, event.last_error = timezone.now(), outcome[:200], ""
+            event.attempts += 1
+            event.save(update_fields=["processed_at", "outcome", "last_error", "attempts"])
+            return outcome
+    except StripeEvent.DoesNotExist:
+        return "no such event"
+    except Exception as e:
+        StripeEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
+            attempts=F("attempts") + 1, last_error=f"{type(e).__name__}: {e}"[:2000])
+        raise
+
+
+def _dispatch(kind: str, obj: dict) -> str:
+    if kind.startswith("checkout.session."):
+        payment = services.payment_for_session(obj)
+        if payment is None:
+            return "not our session"
+        intent = obj.get("payment_intent")
+        if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+            if kind.endswith("succeeded") or obj.get("payment_status") == "paid":
+                return services.fulfil(payment_id=payment.pk, payment_intent=intent)
+            return services.payment_processing(payment_id=payment.pk, payment_intent=intent)
+        if kind == "checkout.session.async_payment_failed":
+            return services.payment_failed(payment_id=payment.pk, reason="The bank declined it.")
+        return services.payment_expired(payment_id=payment.pk)
+    if kind == "charge.refunded":
+        outcomes = [services.refund_confirmed(
+            refund_stripe_id=refund["id"], payment_intent=obj.get("payment_intent"),
+            amount=refund.get("amount", 0), status=refund.get("status", "succeeded"),
+            metadata={**(obj.get("metadata") or {}), **(refund.get("metadata") or {})})
+            for refund in (obj.get("refunds") or {}).get("data", [])]
+        return ", ".join(outcomes) or "no refunds listed"
+    # refund.* and charge.refund.updated carry the refund itself.
+    return services.refund_confirmed(
+        refund_stripe_id=obj["id"], payment_intent=obj.get("payment_intent"),
+        amount=obj.get("amount", 0), status=obj.get("status", ""),
+        metadata=obj.get("metadata") or {})
+
+
+def events_retry_unprocessed(*, now=None) -> int:
+    """Beat task: enqueue again what was stored but never applied."""
+    now = now or timezone.now()
+    ids = list(StripeEvent.objects.filter(processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS,
+                                          received_at__lt=now - RETRY_AFTER)
+               .order_by("received_at").values_list("id", flat=True)[:500])
+    for event_id in ids:
+        enqueue_on_commit(APPLY_TASK, event_id)
+    return len(ids)
+
+
+def events_reconcile(*, since, until=None) -> dict:
+    """Ask Stripe's Events API for every event we handle in the range and apply those the
+    webhook never brought (the hourly beat task, and `manage.py stripe_reconcile`)."""
+    if gateway.test_mode():
+        return {"listed": 0, "new": 0}
+    events = gateway.events_list(created_gte=int(since.timestamp()),
+                                 created_lt=int(until.timestamp()) if until else None,
+                                 types=list(HANDLED))
+    new = sum(event_store(event, source="reconcile") for event in events)
+    return {"listed": len(events), "new": new}

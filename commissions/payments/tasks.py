@@ -1,0 +1,33 @@
+"""Payment tasks: thin, idempotent, retried with backoff when Stripe or the database
+hiccups."""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from commissions.payments import events, services
+from shop.celery import RETRY_POLICY
+from shop.stripe_gateway import GatewayError
+
+# How far back the hourly catch-up asks Stripe (its Events API keeps 30 days).
+RECONCILE_WINDOW = timezone.timedelta(days=3)
+
+
+@shared_task(autoretry_for=(Exception,), **RETRY_POLICY)
+def event_apply(event_id: str) -> str:
+    return events.event_apply(event_id=event_id)
+
+
+@shared_task(autoretry_for=(GatewayError, OperationalError), **RETRY_POLICY)
+def refund_send(refund_id: int) -> str:
+    return services.refund_send(refund_id=refund_id)
+
+
+@shared_task
+def events_retry_unprocessed() -> int:
+    return events.events_retry_unprocessed()
+
+
+@shared_task(autoretry_for=(GatewayError,), **RETRY_POLICY)
+def events_reconcile() -> dict:
+    return events.events_reconcile(since=timezone.now() - RECONCILE_WINDOW)

@@ -1,0 +1,201 @@
+"""A local HTTP stand-in for the few Stripe API calls the shop makes, so tests drive the
+real `stripe` library (pointed at it through STRIPE_API_BASE) without leaving loopback.
+
+It speaks Stripe's wire format: form-encoded requests with bracketed keys, JSON answers,
+Idempotency-Key replay, list pagination. Tests move sessions along (pay, expire) and make
+the events Stripe would send, signed with the real scheme by `sign()`.
+"""
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+
+def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """Stripe's webhook signature, computed here independently of the shop's code."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def _nest(pairs: list[tuple[str, str]]) -> dict:
+    """a[b][0][c]=1 → {"a": {"b": [{"c": "1"}]}} (Stripe's form encoding)."""
+    root: dict = {}
+    for key, value in pairs:
+        parts = key.replace("]", "").split("[")
+        node = root
+        for part, nxt in zip(parts, parts[1:] + [None], strict=True):
+            if nxt is None:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+    return _lists(root)
+
+
+def _lists(node):
+    if isinstance(node, dict):
+        if node and all(k.isdigit() for k in node):
+            return [_lists(node[k]) for k in sorted(node, key=int)]
+        return {k: _lists(v) for k, v in node.items()}
+    return node
+
+
+class StripeStandIn:
+    def __init__(self) -> None:
+        self.sessions: dict[str, dict] = {}
+        self.refunds: dict[str, dict] = {}
+        self.events: list[dict] = []
+        self.requests: list[tuple[str, str, dict, dict]] = []  # method, path, params, headers
+        self._replies: dict[str, tuple[int, dict]] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self.fail_next: int = 0  # answer the next N calls with a 500, to test retries
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}_test_{next(self._ids):06d}"
+
+    # --- What the API answers --------------------------------------------------------------
+
+    def _route(self, method: str, path: str, params: dict) -> tuple[int, dict]:
+        if method == "POST" and path == "/v1/checkout/sessions":
+            return 200, self._session_create(params)
+        if method == "GET" and path.startswith("/v1/checkout/sessions/"):
+            session = self.sessions.get(path.rsplit("/", 1)[-1])
+            return (200, session) if session else (404, _error("No such checkout.session"))
+        if method == "POST" and path == "/v1/refunds":
+            return 200, self._refund_create(params)
+        if method == "GET" and path == "/v1/events":
+            return 200, self._events_list(params)
+        return 404, _error(f"Unknown route {method} {path}")
+
+    def _session_create(self, params: dict) -> dict:
+        session_id = self.new_id("cs")
+        item = params["line_items"][0]["price_data"]
+        session = {
+            "id": session_id, "object": "checkout.session", "mode": params["mode"],
+            "url": f"https://checkout.stripe.test/c/pay/{session_id}", "status": "open",
+            "payment_status": "unpaid", "payment_intent": None,
+            "amount_total": int(item["unit_amount"]), "currency": item["currency"],
+            "client_reference_id": params.get("client_reference_id"),
+            "customer_email": params.get("customer_email"),
+            "metadata": params.get("metadata", {}),
+            "payment_intent_metadata": params.get("payment_intent_data", {}).get("metadata", {}),
+            "success_url": params["success_url"], "cancel_url": params["cancel_url"],
+            "expires_at": int(params.get("expires_at") or time.time() + 86400),
+            "line_items_name": item["product_data"]["name"],
+        }
+        self.sessions[session_id] = session
+        return session
+
+    def _refund_create(self, params: dict) -> dict:
+        refund = {"id": self.new_id("re"), "object": "refund", "status": "succeeded",
+                  "amount": int(params["amount"]), "payment_intent": params["payment_intent"],
+                  "metadata": params.get("metadata", {})}
+        self.refunds[refund["id"]] = refund
+        return refund
+
+    def _events_list(self, params: dict) -> dict:
+        created = params.get("created", {})
+        gte, lt = int(created.get("gte", 0)), int(created.get("lt", 2**40))
+        types = set(params.get("types", []))
+        # Stripe lists newest first, `limit` at a time, continued by `starting_after`.
+        matching = [e for e in sorted(self.events, key=lambda e: -e["created"])
+                    if gte <= e["created"] < lt and (not types or e["type"] in types)]
+        if params.get("starting_after"):
+            ids = [e["id"] for e in matching]
+            matching = matching[ids.index(params["starting_after"]) + 1:]
+        limit = int(params.get("limit", 10))
+        return {"object": "list", "url": "/v1/events", "data": matching[:limit],
+                "has_more": len(matching) > limit}
+
+    def _handler(self):
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, method: str) -> None:
+                url = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                params = _nest(parse_qsl(url.query) + parse_qsl(body))
+                key = self.headers.get("Idempotency-Key")
+                with standin._lock:
+                    standin.requests.append((method, url.path, params, dict(self.headers)))
+                    if standin.fail_next:
+                        standin.fail_next -= 1
+                        status, reply = 500, _error("Stand-in told to fail")
+                    elif key and key in standin._replies:
+                        status, reply = standin._replies[key]
+                    else:
+                        status, reply = standin._route(method, url.path, params)
+                        if key:
+                            standin._replies[key] = (status, reply)
+                data = json.dumps(reply).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Request-Id", f"req_{next(standin._ids)}")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):  # noqa: N802
+                self._answer("GET")
+
+            def do_POST(self):  # noqa: N802
+                self._answer("POST")
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    # --- What the test makes happen at Stripe ------------------------------------------------
+
+    def event(self, event_type: str, obj: dict, *, created: int | None = None) -> dict:
+        event = {"id": self.new_id("evt"), "object": "event", "type": event_type,
+                 "api_version": "2025-01-01", "created": created or int(time.time()),
+                 "livemode": False, "data": {"object": dict(obj)}}
+        self.events.append(event)
+        return event
+
+    def pay(self, session_id: str, *, async_payment: bool = False) -> dict:
+        """The buyer pays on Stripe's page; returns the checkout.session.completed event."""
+        session = self.sessions[session_id]
+        session["status"] = "complete"
+        session["payment_intent"] = session["payment_intent"] or self.new_id("pi")
+        session["payment_status"] = "unpaid" if async_payment else "paid"
+        return self.event("checkout.session.completed", session)
+
+    def expire(self, session_id: str) -> dict:
+        session = self.sessions[session_id]
+        session["status"] = "expired"
+        return self.event("checkout.session.expired", session)
+
+    def charge_refunded(self, refund: dict, amount: int) -> dict:
+        session = next(s for s in self.sessions.values()
+                       if s["payment_intent"] == refund["payment_intent"])
+        return self.event("charge.refunded", {
+            "id": self.new_id("ch"), "object": "charge", "payment_intent": refund["payment_intent"],
+            "amount": amount, "amount_refunded": refund["amount"], "refunded": True,
+            "metadata": session["payment_intent_metadata"],
+            "refunds": {"object": "list", "data": [refund]}})
+
+
+def _error(message: str) -> dict:
+    return {"error": {"type": "invalid_request_error", "message": message}}
