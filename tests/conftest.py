@@ -140,19 +140,22 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         "DATABASE_URL": _test_database_url(),
         "EMAIL_URL": f"file://{mail_dir}",
         "MEDIA_ROOT": str(media_root),
+        "PRIVATE_MEDIA_ROOT": str(media_root / "private"),
         "DB_CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
     }
     state: dict = {"proc": None, "mail_dir": mail_dir, "runs": 0}
 
-    def start(concurrency: int = 2) -> subprocess.Popen:
+    def start(concurrency: int = 2, **extra_env: str) -> subprocess.Popen:
         state["runs"] += 1
         log = open(log_dir / f"worker-{state['runs']}.log", "w")  # noqa: SIM115
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "shop", "worker", "--loglevel=INFO",
              f"--concurrency={concurrency}", "--pool=prefork", "--without-mingle",
              "--without-gossip", f"--hostname=test{state['runs']}-{os.getpid()}@%h"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**env, **extra_env}, stdout=log, stderr=subprocess.STDOUT,
+            # Its own process group, so a kill reaches the pool's children and not pytest.
+            start_new_session=True,
         )
         state["proc"], state["log"] = proc, log_dir / f"worker-{state['runs']}.log"
         deadline = time.monotonic() + 60
@@ -172,7 +175,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         if sig is None:
             proc.terminate()
         else:
-            os.kill(proc.pid, sig)
+            os.killpg(proc.pid, sig)  # the whole worker: parent and pool children
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
