@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from commissions import messaging, services
 from commissions.models import Commission, ReferenceImage
+from commissions.payments import events, local
+from commissions.payments import services as payments
 from makers.demo import drawings
 from makers.models import Maker, Piece
+from shop import stripe_gateway as gateway
 from shop.accounts.demo import DEMO_PASSWORD
 from shop.accounts.models import User
 from shop.images.pipeline import render_renditions
@@ -65,7 +68,15 @@ def _pieces(maker: Maker) -> list[Piece]:
     return list(maker.pieces.published().order_by("id"))
 
 
-def seed_commissions(*, buyer: User, maker_user: User) -> int:
+def _pay(commission: Commission, kind: str) -> None:
+    """Pay on the local test page and apply the signed event at once (the demo needs the
+    result before its next step; the task that runs after commit then finds it done)."""
+    payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
+    received = local.test_checkout_pay(payment.test_session)
+    events.event_apply(event_id=received["received"])
+
+
+def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
     """Create the demo commissions once; a second run changes nothing."""
     if Commission.objects.filter(buyer=buyer).exists():
         return 0
@@ -74,6 +85,9 @@ def seed_commissions(*, buyer: User, maker_user: User) -> int:
     tomas = Maker.objects.filter(slug="tomas-brandt").first()
     others = [_buyer(email, name) for email, name in OTHER_BUYERS]
     mara_pieces = _pieces(mara)
+    # Payments in the demo go through the local test page; with real Stripe keys they
+    # are left for people to make.
+    test_payments = gateway.test_mode()
     with transaction.atomic():
         # A question, answered.
         question = services.inquiry_start(
@@ -104,10 +118,20 @@ def seed_commissions(*, buyer: User, maker_user: User) -> int:
                                                            "Setting and polish"],
                note="I'd use recycled 9ct gold from Sheffield. Two rounds of changes included.")
 
-        # Accepted: one at the bench, one heirloom rework that has arrived.
+        # Accepted and paid: finished with the balance due; and paid in full, ready to ship.
         accepted = _from_piece(buyer, mara_pieces[4], "Size N, please.")
         _quote(accepted, mara, 38000, 3, milestones=["Sketch", "Forming", "Finishing"])
         services.quote_accept(commission=accepted, by=buyer)
+        if test_payments:
+            _pay(accepted, "deposit")
+            payments.commission_mark_finished(commission=accepted, by=mara.user)
+        in_full = _from_piece(buyer, mara_pieces[5 % len(mara_pieces)], "For my father's 70th.")
+        _quote(in_full, mara, 45000, 2)
+        services.quote_accept(commission=in_full, by=buyer)
+        if test_payments:
+            _pay(in_full, "deposit")
+            payments.commission_mark_finished(commission=in_full, by=mara.user)
+            _pay(in_full, "balance")
         heirloom_photo = _picture(drawings.ring("demo-heirloom", metal="gold", stone="garnet"))
         rework = services.commission_request_custom(
             buyer=buyer, maker=mara, title="Grandmother's ring, remade as a pendant",
@@ -118,9 +142,11 @@ def seed_commissions(*, buyer: User, maker_user: User) -> int:
         services.quote_accept(commission=rework, by=buyer)
         services.heirloom_received(commission=rework, by=mara.user,
                                    condition="Band worn thin at the back; the garnet is sound.")
+        if test_payments:
+            _pay(rework, "deposit")
 
         # Mara's bench fills up; the next accepted commission joins her waitlist.
-        for other in others[1:]:
+        for other in others[2:]:
             more = _from_piece(other, mara_pieces[5 % len(mara_pieces)], "As pictured, please.")
             _quote(more, mara, 30000, 6)
             services.quote_accept(commission=more, by=other)
@@ -146,6 +172,16 @@ def seed_commissions(*, buyer: User, maker_user: User) -> int:
         services.quote_decline(commission=closed, by=buyer, reason="Too late for the occasion, sadly.")
         withdrawn = _from_piece(buyer, mara_pieces[1], "Second thoughts on the size.")
         services.commission_withdraw(commission=withdrawn, by=buyer, reason="I'll measure first.")
+
+        # A deposit paid, then the commission cancelled by the shop and refunded.
+        ines = Maker.objects.filter(slug="ines-costa").first()
+        if ines and test_payments:
+            bowl = _from_piece(buyer, _pieces(ines)[0], "A set for the cabin.")
+            _quote(bowl, ines, 18000, 3)
+            services.quote_accept(commission=bowl, by=buyer)
+            _pay(bowl, "deposit")
+            services.commission_cancel(commission=bowl, by=owner,
+                                       reason="Ines's kiln broke down; she could not finish it.")
 
         # Tomas's bench is full, so his pieces show the waitlist.
         if tomas:

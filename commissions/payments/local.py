@@ -33,14 +33,16 @@ def _session_object(session: TestCheckoutSession) -> dict:
                          "commission": payment.commission.reference, "kind": payment.kind}}
 
 
-def test_checkout_pay(session: TestCheckoutSession) -> None:
+def test_checkout_pay(session: TestCheckoutSession) -> dict:
+    """The buyer presses Pay: what the webhook answered (the event's id, or nothing if
+    the session was no longer open)."""
     with transaction.atomic():
         session = TestCheckoutSession.objects.select_for_update().get(pk=session.pk)
         if session.status != "open":
-            return
+            return {}
         session.status, session.payment_status = "complete", "paid"
         session.save(update_fields=["status", "payment_status"])
-    _deliver("checkout.session.completed", _session_object(session))
+    return _deliver("checkout.session.completed", _session_object(session))
 
 
 def test_checkout_expire(session: TestCheckoutSession) -> None:

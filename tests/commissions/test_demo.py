@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from commissions.models import Commission, Status
+from commissions.models import Commission, Payment, Status
 from makers.models import Maker
 from shop.accounts.demo import BUYER_EMAIL, MAKER_EMAIL
 from shop.notifications.models import OutboxEmail
@@ -16,7 +16,12 @@ def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
     mine = Commission.objects.filter(buyer__email=BUYER_EMAIL, maker__user__email=MAKER_EMAIL)
     statuses = set(mine.values_list("status", flat=True))
     assert statuses >= {Status.INQUIRY, Status.REQUESTED, Status.QUOTED, Status.AWAITING_DEPOSIT,
+                        Status.IN_PROGRESS, Status.AWAITING_BALANCE, Status.READY_TO_SHIP,
                         Status.DECLINED, Status.EXPIRED, Status.CLOSED, Status.WITHDRAWN}
+    bea = Commission.objects.filter(buyer__email=BUYER_EMAIL)
+    assert bea.filter(status=Status.CANCELLED, payments__status="refunded").exists()
+    assert Payment.objects.filter(commission__in=bea, kind="deposit", status="paid").count() >= 3
+    assert Payment.objects.filter(commission__in=bea, kind="balance", status="paid").exists()
     assert mine.filter(slot="waitlist").exists() and mine.filter(slot="bench").exists()
     assert mine.filter(heirloom=True, heirloom_received_at__isnull=False).exists()
     assert mine.filter(status=Status.REQUESTED, images__isnull=False).exists()

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         # The demo's own emails (request received, quote sent…) are written to the outbox
         # like any other, but delivered nowhere: nobody reads @demo.atelier.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            commissions = seed_commissions(buyer=accounts["buyer"], maker_user=accounts["maker"])
+            commissions = seed_commissions(buyer=accounts["buyer"], maker_user=accounts["maker"],
+                                           owner=accounts["owner"])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         added = (f"added {created.get('makers', 0)} makers, {created.get('pieces', 0)} pieces, "
                  f"{created.get('photos', 0)} photos")
