@@ -16,7 +16,12 @@ DRAFT_FIELDS = ("brief", "wanted_by", "heirloom", "heirloom_description", "title
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; it only understands ISO dates, whatever the site's locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _future(value):
@@ -78,7 +83,7 @@ class CustomBriefForm(_HeirloomMixin):
 class InquiryForm(forms.Form):
     body = forms.CharField(label="Your question", max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 5}))
-    images = MultipleImageField(required=False, max_files=4, label="Photos (optional)")
+    images = MultipleImageField(required=False, max_files=4, label="Photos")
 
 
 class MessageForm(forms.Form):
@@ -146,7 +151,7 @@ class DeclineForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, label="Anything to tell the maker? (optional)",
+    reason = forms.CharField(required=False, label="Anything to tell the maker?",
                              max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

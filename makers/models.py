@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -181,6 +182,10 @@ class Piece(models.Model):
     # full-text index on PostgreSQL) answers the catalog search. Kept by
     # services.piece_refresh.
     search_text = models.TextField(blank=True, default="", editable=False)
+    # On PostgreSQL a trigger keeps this as to_tsvector('english', search_text), with a GIN
+    # index (migration 0004), so search and ranking read a stored vector. Never written
+    # or read from Python; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PieceQuerySet.as_manager()
 
@@ -190,8 +195,13 @@ class Piece(models.Model):
             models.CheckConstraint(condition=Q(lead_time_min_weeks__lte=models.F("lead_time_max_weeks")),
                                    name="piece_lead_time_min_le_max"),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"]),
-                   models.Index(fields=["status", "price_from_cents"])]
+        # The catalog's "newest" order, and its price order.
+        indexes = [models.Index(fields=["status", "-published_at", "-id"]),
+                   models.Index(fields=["status", "price_from_cents", "id"]),
+                   # A maker's page lists their published pieces.
+                   models.Index(fields=["maker", "status"]),
+                   # The home page's few featured pieces, without scanning the rest.
+                   models.Index(fields=["featured", "status", "-published_at", "-id"])]
 
     def __str__(self) -> str:
         return self.title

@@ -2,16 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from makers.models import Category, Maker, Material, OptionChoice, Piece, PiecePhoto
 
-# The catalog search runs on one column; this exact expression has a GIN index on
-# PostgreSQL (migration 0002), so it must not change without the index.
+# On PostgreSQL the catalog searches the stored, GIN-indexed search_vector (a trigger
+# keeps it in step with search_text: migration 0002), in this configuration.
 SEARCH_CONFIG = "english"
-SEARCH_VECTOR = SearchVector("search_text", config=SEARCH_CONFIG)
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,9 @@ def _material_exists(**conditions) -> Exists:
 def _search(pieces: QuerySet, q: str, *, ranked: bool) -> QuerySet:
     if connection.vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        pieces = pieces.annotate(search=SEARCH_VECTOR).filter(search=query)
+        pieces = pieces.filter(search_vector=query)
         if ranked:
-            pieces = pieces.annotate(rank=SearchRank(SEARCH_VECTOR, query))
+            pieces = pieces.annotate(rank=SearchRank(F("search_vector"), query))
         return pieces
     # SQLite (the local default): every word must appear somewhere; no ranking.
     for word in q.split():

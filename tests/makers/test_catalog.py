@@ -167,3 +167,20 @@ def test_the_catalog_runs_the_same_few_queries_at_10_and_at_1000_pieces(client, 
         counts.append(len(queries))
     assert Piece.objects.count() == 1000
     assert counts[0] == counts[1] <= 6, counts
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_on_postgresql_search_uses_the_stored_vector_and_its_index(client, db):
+    _fill_catalog(200)  # bulk inserts: the trigger fills search_vector for each row
+    assert not Piece.objects.filter(search_vector__isnull=True).exists()
+    Piece.objects.filter(slug="bulk-7").update(search_text="A hammered copper bangle")
+    assert titles(client.get(CATALOG, {"q": "copper bangles"})) == ["Piece 7"]  # stemmed
+    with connection.cursor() as cursor:
+        # Statistics as autovacuum would keep them; a tiny table would otherwise be read whole.
+        cursor.execute("ANALYZE makers_piece; SET LOCAL enable_seqscan = off")
+    from django.contrib.postgres.search import SearchQuery
+
+    # The condition the catalog adds, `search_vector @@ query`, is served by the GIN index.
+    query = SearchQuery("copper", search_type="websearch", config="english")
+    plan = Piece.objects.filter(search_vector=query).explain()
+    assert "makers_piece_search_vector_gin" in plan, plan
