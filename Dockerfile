@@ -16,7 +16,7 @@ COPY . .
 # collectstatic needs settings that import; a throwaway key is enough for that step.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-not-used-at-runtime-0123456789abcdefghij \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media && chown -R atelier /app/media
+    && mkdir -p /app/media /app/private-media && chown -R atelier /app/media /app/private-media
 
 USER atelier
 EXPOSE 8000

@@ -34,7 +34,7 @@ class QuoteInline(admin.StackedInline):
     model = Quote
     extra = 0
     can_delete = False
-    readonly_fields = ["status", "price_cents", "deposit_cents", "currency", "estimated_weeks",
+    readonly_fields = ["status", "price", "deposit", "balance", "estimated_weeks",
                        "milestones", "revision_rounds", "valid_until", "note", "created_at",
                        "answered_at"]
     fields = readonly_fields
@@ -76,7 +76,8 @@ class CommissionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["reference", "status", "slot", "queued_at", "expected_start",
                        "created_at", "updated_at", "status_changed_at", "personalisation",
-                       "listed_price_cents", "resent_from"]
+                       "listed_price", "resent_from"]
+    exclude = ["listed_price_cents"]
     autocomplete_fields = ["buyer", "maker", "piece"]
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
     actions = ["cancel"]
@@ -97,12 +98,20 @@ class CommissionAdmin(admin.ModelAdmin):
 
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["commission", "status", "price_cents", "deposit_cents", "valid_until",
+    list_display = ["commission", "status", "price_display", "deposit_display", "valid_until",
                     "created_at"]
     list_filter = ["status"]
     search_fields = ["commission__reference", "commission__title"]
     list_select_related = ["commission"]
     readonly_fields = [f.name for f in Quote._meta.fields]
+
+    @admin.display(description="Price", ordering="price_cents")
+    def price_display(self, obj):
+        return obj.price
+
+    @admin.display(description="Deposit", ordering="deposit_cents")
+    def deposit_display(self, obj):
+        return obj.deposit
 
 
 @admin.register(Message)

@@ -434,3 +434,13 @@ def test_payments_start_outside_any_open_session_twice_only_once(stripe, buyer, 
     first = payments.payment_start(commission=accepted, by=buyer, kind="deposit")
     second = payments.payment_start(commission=accepted, by=buyer, kind="deposit")
     assert first.pk == second.pk and len(stripe.sessions) == 1
+
+
+def test_the_owner_sees_money_with_its_symbol_everywhere_in_the_admin(client, owner, accepted):
+    client.force_login(owner)
+    html = client.get(reverse("admin:commissions_quote_changelist")).content.decode()
+    assert "€400.00" in html and "€120.00" in html
+    html = client.get(reverse("admin:commissions_commission_change", args=[accepted.pk])).content.decode()
+    assert "€180.00" in html and "€280.00" in html  # the listed price, the quote's balance
+    for model in ("commission", "quote", "payment", "stripeevent", "message"):
+        assert client.get(reverse(f"admin:commissions_{model}_changelist"), {"q": "x"}).status_code == 200
