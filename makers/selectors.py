@@ -89,12 +89,20 @@ def catalog_pieces(query: CatalogQuery) -> QuerySet:
     return with_cover(pieces)
 
 
-def catalog_facets() -> dict:
-    """The choices the filter form offers: two small queries."""
-    return {
-        "categories": list(Category.objects.values_list("slug", "name")),
-        "makers": list(Maker.objects.values_list("slug", "display_name")),
-    }
+# Up to this many makers the filter offers them in a list; past it, a list would be too
+# long to use (and to render), and buyers reach a maker's pieces by search or from the
+# maker's page, the filter showing the chosen maker only.
+MAKER_LIST_LIMIT = 60
+
+
+def catalog_facets(*, maker: str = "") -> dict:
+    """The choices the filter form offers: two small queries (three when many makers and
+    one of them is chosen)."""
+    makers = list(Maker.objects.order_by("display_name").values_list("slug", "display_name")
+                  [:MAKER_LIST_LIMIT + 1])
+    if len(makers) > MAKER_LIST_LIMIT:
+        makers = list(Maker.objects.filter(slug=maker).values_list("slug", "display_name")) if maker else []
+    return {"categories": list(Category.objects.values_list("slug", "name")), "makers": makers}
 
 
 def maker_for_page(slug: str) -> Maker:

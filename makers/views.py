@@ -34,7 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
-    form = CatalogFilterForm(request.GET, facets=selectors.catalog_facets())
+    facets = selectors.catalog_facets(maker=request.GET.get("maker", "")[:80])
+    form = CatalogFilterForm(request.GET, facets=facets)
     pieces = selectors.catalog_pieces(form.catalog_query())
     page = Paginator(pieces, PIECES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, _partial(request, "makers/catalog.html", "results"),

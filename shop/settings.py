@@ -307,5 +307,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # In-process tasks (the local default) would log a line for every email and photo.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # In-process, the memory broker has no host name, and kombu says so once.
+        "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
     },
 }

@@ -184,3 +184,18 @@ def test_on_postgresql_search_uses_the_stored_vector_and_its_index(client, db):
     query = SearchQuery("copper", search_type="websearch", config="english")
     plan = Piece.objects.filter(search_vector=query).explain()
     assert "makers_piece_search_vector_gin" in plan, plan
+
+
+def test_with_many_makers_the_filter_lists_only_the_chosen_one(client, db, settings):
+    from makers.selectors import MAKER_LIST_LIMIT
+
+    makers = MakerFactory.create_batch(MAKER_LIST_LIMIT + 1)
+    PieceFactory(maker=makers[5], title="Found it")
+    PieceFactory(maker=makers[6], title="Someone else's")
+    html = client.get(CATALOG).content.decode()
+    assert 'name="maker"' not in html  # no list of sixty-one makers
+    response = client.get(CATALOG, {"maker": makers[5].slug})
+    assert titles(response) == ["Found it"]
+    html = response.content.decode()
+    assert f'<option value="{makers[5].slug}" selected>{makers[5].display_name}</option>' in html
+    assert makers[6].display_name not in html
