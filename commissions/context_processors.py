@@ -1,12 +1,13 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from commissions.messaging import unread_count
+from commissions.messaging import unread_counts
 
 
 def unread(request: HttpRequest) -> dict:
-    """Unread messages for the navigation; counted only when a page shows it."""
+    """Unread messages for the navigation (as a buyer, as a maker); counted only when a
+    page shows them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_messages": SimpleLazyObject(lambda: unread_count(user))}
+    return {"unread": SimpleLazyObject(lambda: unread_counts(user))}

@@ -3,12 +3,12 @@
 from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from commissions import messaging, selectors
 from commissions.forms import MessageForm
-from commissions.models import MessageAttachment, ReferenceImage
+from commissions.models import Commission, MessageAttachment, ReferenceImage
 from commissions.views.commission import _page, _thread
 from commissions.workflow import NotAllowed
 
@@ -56,8 +56,12 @@ def message_post(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def private_image(request: HttpRequest, reference: str, kind: str, pk: int,
                   filename: str) -> HttpResponse:
-    """A reference photo or attachment, to the commission's buyer and maker only."""
-    commission = selectors.commission_for_user(request.user, reference)
+    """A reference photo or attachment, to the commission's buyer and maker only (and the
+    shop's staff, whose admin shows them)."""
+    if request.user.is_authenticated and request.user.is_staff:
+        commission = get_object_or_404(Commission, reference=reference)
+    else:
+        commission = selectors.commission_for_user(request.user, reference)
     if kind == "r":
         asset = ReferenceImage.objects.filter(pk=pk, commission=commission).first()
     else:

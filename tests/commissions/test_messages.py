@@ -118,3 +118,23 @@ def test_photos_in_a_message_are_seen_by_the_two_of_them_only(
     # The stored files live outside the public media folder.
     assert "media" not in attachment.image.path.split("/")[-4:-3]
     assert "private-media" in attachment.image.path
+
+
+def test_a_maker_sees_unread_buyer_messages_on_the_studio_link(client, buyer, maker, request_for):
+    commission = request_for(buyer)
+    messaging.message_post(commission=commission, by=buyer, body="Is size N possible?")
+    client.force_login(maker.user)
+    html = client.get("/").content.decode()
+    assert 'aria-label="1 unread messages from buyers">1</span>' in html
+    assert 'aria-label="1 unread messages">' not in html  # none in what Mara buys
+
+
+def test_the_shop_owner_sees_private_photos_in_the_admin(client, owner, buyer, maker, request_for,
+                                                         django_capture_on_commit_callbacks):
+    commission = request_for(buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        messaging.message_post(commission=commission, by=maker.user, body="Wax",
+                               images=[SimpleUploadedFile("w.jpg", jpeg().read())])
+    attachment = Message.objects.get().attachments.get()
+    client.force_login(owner)
+    assert client.get(attachment.file_url(attachment.image.name)).status_code == 200
