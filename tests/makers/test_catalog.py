@@ -199,3 +199,11 @@ def test_with_many_makers_the_filter_lists_only_the_chosen_one(client, db, setti
     html = response.content.decode()
     assert f'<option value="{makers[5].slug}" selected>{makers[5].display_name}</option>' in html
     assert makers[6].display_name not in html
+
+
+def test_a_card_says_waitlist_when_the_makers_bench_is_full(client, shelf):
+    from makers.models import Maker
+
+    Maker.objects.filter(slug="mara").update(slots_taken=3)
+    results = client.get(CATALOG, {"maker": "mara"}).content.decode().split('id="results"')[1]
+    assert "Waitlist" in results and "Open for commissions" not in results
