@@ -23,7 +23,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.account_signup(**form.cleaned_data)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="shop.accounts.backends.ShopBackend")
         messages.success(request, "Welcome to Atelier. Your account is ready.")
         return redirect(_safe_next(request, "accounts:account"))
     return render(request, "accounts/signup.html",

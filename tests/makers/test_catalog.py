@@ -207,3 +207,14 @@ def test_a_card_says_waitlist_when_the_makers_bench_is_full(client, shelf):
     Maker.objects.filter(slug="mara").update(slots_taken=3)
     results = client.get(CATALOG, {"maker": "mara"}).content.decode().split('id="results"')[1]
     assert "Waitlist" in results and "Open for commissions" not in results
+
+
+def test_logging_in_adds_three_queries_session_person_and_unread_count(client, shelf):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(CATALOG)
+        return len(queries)
+
+    anonymous = count()
+    client.force_login(shelf["ring"].maker.user)  # a maker: the studio link needs no query
+    assert count() == anonymous + 3
