@@ -29,10 +29,15 @@ EXPIRY_WARNING = timedelta(days=3)
 # --- Helpers ---------------------------------------------------------------------------------
 
 def _locked(commission: Commission, *, with_maker: bool = False) -> Commission:
-    """The commission re-read under a row lock (its maker's row first, when asked)."""
+    """The commission re-read under a row lock (its maker's row first, when asked).
+
+    `of=("self",)`: on PostgreSQL a FOR UPDATE over a join would also lock the maker's and
+    the buyer's rows, after the commission's — the opposite order to everyone else, and a
+    deadlock with a buyer accepting a quote at the same moment.
+    """
     if with_maker:
         Maker.objects.select_for_update().get(pk=commission.maker_id)
-    return Commission.objects.select_for_update().select_related("maker", "buyer").get(
+    return Commission.objects.select_for_update(of=("self",)).select_related("maker", "buyer").get(
         pk=commission.pk)
 
 
@@ -167,7 +172,7 @@ def commission_withdraw(*, commission: Commission, by, reason: str = "") -> Comm
     """The buyer walks away before paying anything; a slot they held goes to the next in
     the queue."""
     commission = _locked(commission, with_maker=True)
-    if commission.status not in workflow.UNPAID or commission.status == Status.INQUIRY:
+    if commission.status not in workflow.UNPAID and commission.status not in workflow.FINAL:
         raise NotAllowed("Once a deposit is paid, write to the shop to cancel: "
                          "your money is refunded through the payment provider.")
     workflow.advance(commission, Status.WITHDRAWN, by=by, role=BUYER, note=reason)
@@ -180,7 +185,12 @@ def commission_withdraw(*, commission: Commission, by, reason: str = "") -> Comm
 
 @transaction.atomic
 def inquiry_close(*, commission: Commission, by) -> Commission:
+    """Either side closes a question that never became a request."""
     commission = _locked(commission)
+    if commission.status != Status.INQUIRY:
+        # A page left open while the maker made it a request: the quote must be answered.
+        raise NotAllowed("This is a request now, not just a question: accept or decline "
+                         "the quote instead.")
     workflow.advance(commission, Status.CLOSED, by=by, role=workflow.role_of(by, commission),
                      note="Question closed.")
     return commission
@@ -250,7 +260,7 @@ def requests_expire(*, now=None) -> int:
     expired = 0
     for commission_id in due.values_list("id", flat=True):
         with transaction.atomic():
-            commission = Commission.objects.select_for_update().select_related(
+            commission = Commission.objects.select_for_update(of=("self",)).select_related(
                 "maker", "buyer").get(pk=commission_id)
             if commission.status != Status.REQUESTED or commission.answer_by >= now:
                 continue  # answered meanwhile
@@ -336,7 +346,7 @@ def quotes_expire(*, today: date | None = None) -> int:
     expired = 0
     for quote_id, commission_id in due.values_list("id", "commission_id"):
         with transaction.atomic():
-            commission = Commission.objects.select_for_update().select_related(
+            commission = Commission.objects.select_for_update(of=("self",)).select_related(
                 "maker", "buyer").get(pk=commission_id)
             quote = Quote.objects.get(pk=quote_id)
             if quote.status != Quote.Status.OPEN:

@@ -81,7 +81,7 @@ def payment_start(*, commission: Commission, by, kind: str) -> Payment:
 
 @transaction.atomic
 def _payment_for_checkout(*, commission: Commission, by, kind: str) -> Payment:
-    commission = Commission.objects.select_for_update().select_related("maker", "buyer").get(
+    commission = Commission.objects.select_for_update(of=("self",)).select_related("maker", "buyer").get(
         pk=commission.pk)
     if workflow.role_of(by, commission) != BUYER:
         raise NotAllowed("Only the buyer pays for this commission.")
@@ -188,7 +188,7 @@ def _locked(payment_id: int) -> Payment:
     row = Payment.objects.values("commission_id", "commission__maker_id").get(pk=payment_id)
     Maker.objects.select_for_update().get(pk=row["commission__maker_id"])
     Commission.objects.select_for_update().get(pk=row["commission_id"])
-    return Payment.objects.select_for_update().select_related(
+    return Payment.objects.select_for_update(of=("self",)).select_related(
         "commission", "commission__maker", "commission__buyer", "commission__maker__user").get(
         pk=payment_id)
 
@@ -386,7 +386,7 @@ def payment_for_session(session: dict) -> Payment | None:
 def commission_mark_finished(*, commission: Commission, by) -> Commission:
     """The maker says the piece is done: the buyer is asked for the balance (or, if the
     deposit was the whole price, it is ready to ship straight away)."""
-    commission = Commission.objects.select_for_update().select_related("maker", "buyer").get(
+    commission = Commission.objects.select_for_update(of=("self",)).select_related("maker", "buyer").get(
         pk=commission.pk)
     workflow.advance(commission, Status.AWAITING_BALANCE, by=by, role=MAKER,
                      note="The piece is finished.")
