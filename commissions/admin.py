@@ -93,7 +93,9 @@ class CommissionAdmin(admin.ModelAdmin):
                 done += 1
             except NotAllowed as e:
                 self.message_user(request, f"{commission.reference}: {e}", messages.WARNING)
-        self.message_user(request, f"{done} commission(s) cancelled.")
+        if done:
+            self.message_user(request, f"{done} commission{'s' if done != 1 else ''} cancelled; "
+                                       "what was paid is being refunded.")
 
 
 @admin.register(Quote)
@@ -135,6 +137,9 @@ class RefundInline(admin.TabularInline):
     def amount_display(self, obj):
         return obj.amount
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commission")
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -148,7 +153,11 @@ class PaymentAdmin(admin.ModelAdmin):
                      "refund_id", "public_id"]
     list_select_related = ["commission"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Payment._meta.fields] + ["amount_display"]
+    # A record of money: read-only, never deleted here; the amount with its symbol.
+    fields = ["public_id", "commission", "kind", "amount_display", "status", "refund_of",
+              "failure_reason", "checkout_session_id", "checkout_url", "payment_intent_id",
+              "refund_id", "created_at", "expires_at", "paid_at", "refunded_at"]
+    readonly_fields = fields
     inlines = [RefundInline]
 
     @admin.display(description="Amount", ordering="amount_cents")
@@ -156,6 +165,9 @@ class PaymentAdmin(admin.ModelAdmin):
         return obj.amount
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -174,6 +186,9 @@ class StripeEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deleting one would let a redelivery apply it again
 
     @admin.action(description="Apply again (if not applied yet)")
     def apply_again(self, request, queryset):

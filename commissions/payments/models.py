@@ -53,7 +53,8 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
-    failure_reason = models.TextField(blank=True)
+    failure_reason = models.TextField(
+        "reason", blank=True, help_text="Why a payment failed, or why a refund was made.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -65,7 +66,8 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} for {self.commission_id} ({self.status})"
+        return (f"{self.get_kind_display()} {self.amount} for {self.commission.reference} "
+                f"({self.get_status_display().lower()})")
 
     @property
     def amount(self) -> Money:

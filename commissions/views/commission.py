@@ -71,7 +71,13 @@ def _thread(commission, after_id: int = 0) -> dict:
 
 @login_required
 def commission_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _page(request, selectors.commission_for_user(request.user, reference))
+    commission = selectors.commission_for_user(request.user, reference)
+    if request.GET.get("payment") == "cancelled":
+        # Back from a checkout the buyer cancelled; said once, then the plain address.
+        messages.info(request, "Payment cancelled — nothing was charged. You can pay whenever "
+                               "you are ready.")
+        return redirect(commission)
+    return _page(request, commission)
 
 
 # --- The buyer ----------------------------------------------------------------------------------

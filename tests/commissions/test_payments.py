@@ -395,7 +395,7 @@ def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
     with now_on_commit():
         response = client.post(reverse("admin:commissions_commission_changelist"),
                                {"action": "cancel", "_selected_action": [accepted.id]}, follow=True)
-    assert "1 commission(s) cancelled" in response.content.decode()
+    assert "1 commission cancelled; what was paid is being refunded." in response.content.decode()
     accepted.refresh_from_db()
     refund = Payment.objects.get(kind="refund")
     assert accepted.status == Status.CANCELLED and refund.refund_id.startswith("re_test_")
@@ -416,6 +416,13 @@ def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
     assert OutboxEmail.objects.get(template="refund_issued").to == buyer.email
     html = client.get(reverse("admin:commissions_payment_changelist")).content.decode()
     assert "€120.00" in html
+    # The payment's page in the office: its refund in words, no raw cents, nothing to delete.
+    html = client.get(reverse("admin:commissions_payment_change", args=[deposit.pk])).content.decode()
+    assert f"Deposit €120.00 for {accepted.reference} (refunded)" in html
+    assert f"Refund €120.00 for {accepted.reference} (refund issued)" in html
+    assert "Amount cents" not in html and "refund_succeeded" not in html
+    assert reverse("admin:commissions_payment_delete", args=[deposit.pk]) not in html
+    assert client.get(reverse("admin:commissions_payment_delete", args=[deposit.pk])).status_code == 403
 
 
 def test_money_paid_after_the_buyer_withdrew_goes_straight_back(client, stripe, buyer, accepted, now_on_commit):

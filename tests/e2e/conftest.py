@@ -5,10 +5,12 @@ uncaught page error fails the test that caused it.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT, skip_or_fail
 
@@ -91,4 +93,45 @@ def desktop_page(browser, live_server, request):
     context, page, problems = _new_page(browser, live_server, DESKTOP, request)
     yield page
     context.close()
+    assert problems == [], "the browser reported errors:\n" + "\n".join(problems)
+
+
+PASSWORD = "a-long-test-password"  # the factories' password
+
+
+def log_in(page, user) -> None:
+    """Through the real form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+@pytest.fixture
+def open_as(browser, live_server, request):
+    """Another person's own browser (own cookies), logged in as `user`, or a visitor.
+
+    Like the `page` fixture, any console or page error fails the test."""
+    opened = []
+
+    def open_(user=None, *, who: str, viewport=PHONE, javascript: bool = True):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url,
+                                      java_script_enabled=javascript)
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(f"{who} console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"{who} page error: {e}"))
+        page.set_default_timeout(10_000)
+        page.screens = Screens(page, f"{request.node.name}-{who}")
+        opened.append((context, problems))
+        if user is not None:
+            log_in(page, user)
+        return page
+
+    yield open_
+    for context, _ in opened:
+        context.close()
+    problems = [p for _, found in opened for p in found]
     assert problems == [], "the browser reported errors:\n" + "\n".join(problems)

@@ -7,7 +7,6 @@ import io
 import re
 import time
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from commissions.models import Commission, Quote, Status
 from shop.accounts.models import User
 from shop.notifications.models import OutboxEmail
 from tests.commissions import conftest as commission_fixtures
-from tests.e2e.conftest import DESKTOP, PHONE, Screens
+from tests.e2e.conftest import DESKTOP, log_in
 
 # Mara's ring and ready-made requests, shared with the commission tests (pytest finds a
 # fixture by its name in this module).
@@ -27,47 +26,8 @@ ring = commission_fixtures.ring
 request_for = commission_fixtures.request_for
 quoted = commission_fixtures.quoted
 
-PASSWORD = "a-long-test-password"
 # A commission page, like /commissions/C-7F3K2Q/
 COMMISSION_PAGE = re.compile(r"/commissions/C-[0-9A-Z]{6}/$")
-
-
-def log_in(page, user) -> None:
-    """Through the real form, as a person would."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
-@pytest.fixture
-def open_as(browser, live_server, request):
-    """Another person's own browser (own cookies), logged in as `user`, or a visitor.
-
-    Like the `page` fixture, any console or page error fails the test."""
-    opened = []
-
-    def open_(user=None, *, who: str, viewport=PHONE, javascript: bool = True):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url,
-                                      java_script_enabled=javascript)
-        page = context.new_page()
-        problems: list[str] = []
-        page.on("console", lambda m: problems.append(f"{who} console {m.type}: {m.text}")
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"{who} page error: {e}"))
-        page.set_default_timeout(10_000)
-        page.screens = Screens(page, f"{request.node.name}-{who}")
-        opened.append((context, problems))
-        if user is not None:
-            log_in(page, user)
-        return page
-
-    yield open_
-    for context, _ in opened:
-        context.close()
-    problems = [p for _, found in opened for p in found]
-    assert problems == [], "the browser reported errors:\n" + "\n".join(problems)
 
 
 def shot(page, label: str):
