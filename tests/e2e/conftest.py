@@ -55,6 +55,9 @@ class Screens:
         """Save a full-page screenshot; first check nothing makes the page scroll sideways
         (on a phone that is the commonest layout bug)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # A page whose stylesheet is still loading lays out unstyled (photos at their own
+        # size): measure the page as the person sees it.
+        self.page.wait_for_load_state("load")
         size = self.page.viewport_size
         wide = self.page.evaluate("document.documentElement.scrollWidth")
         culprits = [] if wide <= size["width"] else self.page.evaluate(

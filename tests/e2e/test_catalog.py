@@ -123,7 +123,7 @@ def test_a_maker_adds_and_publishes_a_piece_from_a_phone(page, maker, tmp_path):
     expect(page.locator(".photo-list__item")).to_have_count(2)
     page.get_by_role("button", name="Move photo 2 earlier").click()
     page.get_by_role("button", name="Publish").click()
-    assert "is now published" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("is now published")
     page.screens.shot("studio-piece")
     piece = Piece.objects.get(slug="mara-wave-ring")
     assert piece.status == "published" and piece.photos.count() == 2
