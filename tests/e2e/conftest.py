@@ -70,15 +70,20 @@ class Screens:
         return path
 
 
-def _new_page(browser, live_server, viewport, request):
-    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+def _new_page(browser, live_server, viewport, request, *, who: str = "",
+              javascript: bool = True):
+    """A fresh browser (own cookies) and page; console and page errors are collected."""
+    context = browser.new_context(viewport=viewport, base_url=live_server.url,
+                                  java_script_enabled=javascript)
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+    prefix = f"{who} " if who else ""
+    page.on("console", lambda m: problems.append(f"{prefix}console {m.type}: {m.text}")
             if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("pageerror", lambda e: problems.append(f"{prefix}page error: {e}"))
     page.set_default_timeout(10_000)
-    page.screens = Screens(page, request.node.name.replace("[", "-").rstrip("]"))
+    name = request.node.name.replace("[", "-").rstrip("]")
+    page.screens = Screens(page, f"{name}-{who}" if who else name)
     return context, page, problems
 
 
@@ -119,15 +124,8 @@ def open_as(browser, live_server, request):
     opened = []
 
     def open_(user=None, *, who: str, viewport=PHONE, javascript: bool = True):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url,
-                                      java_script_enabled=javascript)
-        page = context.new_page()
-        problems: list[str] = []
-        page.on("console", lambda m: problems.append(f"{who} console {m.type}: {m.text}")
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"{who} page error: {e}"))
-        page.set_default_timeout(10_000)
-        page.screens = Screens(page, f"{request.node.name}-{who}")
+        context, page, problems = _new_page(browser, live_server, viewport, request, who=who,
+                                            javascript=javascript)
         opened.append((context, problems))
         if user is not None:
             log_in(page, user)
