@@ -21,16 +21,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCRATCH = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
-os.environ.update({
-    "DJANGO_SETTINGS_MODULE": "shop.settings",
-    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{SCRATCH / 'bench.sqlite3'}",
-    "MEDIA_ROOT": str(SCRATCH / "media"),
-    "PRIVATE_MEDIA_ROOT": str(SCRATCH / "private"),
-    "ALLOWED_HOSTS": "testserver",
-    "STRIPE_WEBHOOK_SECRET": "whsec_bench",
-    "LOG_LEVEL": "WARNING",
-    "EMAIL_URL": "memory:",
-})
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "shop.settings",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
+        or f"sqlite:///{SCRATCH / 'bench.sqlite3'}",
+        "MEDIA_ROOT": str(SCRATCH / "media"),
+        "PRIVATE_MEDIA_ROOT": str(SCRATCH / "private"),
+        "ALLOWED_HOSTS": "testserver",
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench",
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_URL": "memory:",
+    }
+)
 os.environ.pop("REDIS_URL", None)  # tasks in-process: the bench measures the web side
 
 import django  # noqa: E402
@@ -83,13 +86,25 @@ def _webhooks(n: int) -> float:
     from tests.stripe_standin import sign
 
     client = Client()
-    events = [_event("checkout.session.completed", p, status="complete", payment_status="paid",
-                     payment_intent=f"pi_bench_{p.pk}") for p in _awaiting_deposits(n)]
+    events = [
+        _event(
+            "checkout.session.completed",
+            p,
+            status="complete",
+            payment_status="paid",
+            payment_intent=f"pi_bench_{p.pk}",
+        )
+        for p in _awaiting_deposits(n)
+    ]
     start = time.perf_counter()
     for event in events:
         payload = json.dumps(event).encode()
-        client.post("/payments/stripe/webhook/", payload, content_type="application/json",
-                    HTTP_STRIPE_SIGNATURE=sign(payload, "whsec_bench"))
+        client.post(
+            "/payments/stripe/webhook/",
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(payload, "whsec_bench"),
+        )
     elapsed = time.perf_counter() - start
     assert Payment.objects.filter(status="paid").count() >= n
     return elapsed / n * 1000
@@ -123,8 +138,10 @@ def main() -> None:
 
     per_event = _webhooks(200)
     page = results[large]["catalog, first page"][0]
-    print(f"\nStripe webhook, verified + stored + applied in-process: {per_event:.1f} ms per event "
-          f"(×{per_event / page:.2f} a catalog page)")
+    print(
+        f"\nStripe webhook, verified + stored + applied in-process: {per_event:.1f} ms per event "
+        f"(×{per_event / page:.2f} a catalog page)"
+    )
 
 
 if __name__ == "__main__":

@@ -34,9 +34,19 @@ class QuoteInline(admin.StackedInline):
     model = Quote
     extra = 0
     can_delete = False
-    readonly_fields = ["status", "price", "deposit", "balance", "estimated_weeks",
-                       "milestones", "revision_rounds", "valid_until", "note", "created_at",
-                       "answered_at"]
+    readonly_fields = [
+        "status",
+        "price",
+        "deposit",
+        "balance",
+        "estimated_weeks",
+        "milestones",
+        "revision_rounds",
+        "valid_until",
+        "note",
+        "created_at",
+        "answered_at",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -68,15 +78,34 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Commission)
 class CommissionAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "buyer", "maker", "status", "slot", "expected_start",
-                    "created_at", "answer_by"]
+    list_display = [
+        "reference",
+        "title",
+        "buyer",
+        "maker",
+        "status",
+        "slot",
+        "expected_start",
+        "created_at",
+        "answer_by",
+    ]
     list_filter = ["status", "kind", "slot", "heirloom", "maker"]
     search_fields = ["reference", "title", "buyer__email", "buyer__name", "maker__display_name"]
     list_select_related = ["buyer", "maker"]
     date_hierarchy = "created_at"
-    readonly_fields = ["reference", "status", "slot", "queued_at", "expected_start",
-                       "created_at", "updated_at", "status_changed_at", "personalisation",
-                       "listed_price", "resent_from"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "slot",
+        "queued_at",
+        "expected_start",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+        "personalisation",
+        "listed_price",
+        "resent_from",
+    ]
     exclude = ["listed_price_cents"]
     autocomplete_fields = ["buyer", "maker", "piece"]
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
@@ -88,20 +117,30 @@ class CommissionAdmin(admin.ModelAdmin):
         for commission in queryset:
             try:
                 with transaction.atomic():
-                    services.commission_cancel(commission=commission, by=request.user,
-                                               reason="Cancelled by the shop.")
+                    services.commission_cancel(
+                        commission=commission, by=request.user, reason="Cancelled by the shop."
+                    )
                 done += 1
             except NotAllowed as e:
                 self.message_user(request, f"{commission.reference}: {e}", messages.WARNING)
         if done:
-            self.message_user(request, f"{done} commission{'s' if done != 1 else ''} cancelled; "
-                                       "what was paid is being refunded.")
+            self.message_user(
+                request,
+                f"{done} commission{'s' if done != 1 else ''} cancelled; "
+                "what was paid is being refunded.",
+            )
 
 
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["commission", "status", "price_display", "deposit_display", "valid_until",
-                    "created_at"]
+    list_display = [
+        "commission",
+        "status",
+        "price_display",
+        "deposit_display",
+        "valid_until",
+        "created_at",
+    ]
     list_filter = ["status"]
     search_fields = ["commission__reference", "commission__title"]
     list_select_related = ["commission"]
@@ -146,17 +185,44 @@ class RefundInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "commission", "kind", "amount_display", "status", "paid_at",
-                    "refunded_at", "checkout_session_id"]
+    list_display = [
+        "created_at",
+        "commission",
+        "kind",
+        "amount_display",
+        "status",
+        "paid_at",
+        "refunded_at",
+        "checkout_session_id",
+    ]
     list_filter = ["kind", "status"]
-    search_fields = ["commission__reference", "checkout_session_id", "payment_intent_id",
-                     "refund_id", "public_id"]
+    search_fields = [
+        "commission__reference",
+        "checkout_session_id",
+        "payment_intent_id",
+        "refund_id",
+        "public_id",
+    ]
     list_select_related = ["commission"]
     date_hierarchy = "created_at"
     # A record of money: read-only, never deleted here; the amount with its symbol.
-    fields = ["public_id", "commission", "kind", "amount_display", "status", "refund_of",
-              "failure_reason", "checkout_session_id", "checkout_url", "payment_intent_id",
-              "refund_id", "created_at", "expires_at", "paid_at", "refunded_at"]
+    fields = [
+        "public_id",
+        "commission",
+        "kind",
+        "amount_display",
+        "status",
+        "refund_of",
+        "failure_reason",
+        "checkout_session_id",
+        "checkout_url",
+        "payment_intent_id",
+        "refund_id",
+        "created_at",
+        "expires_at",
+        "paid_at",
+        "refunded_at",
+    ]
     readonly_fields = fields
     inlines = [RefundInline]
 
@@ -173,8 +239,16 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "type", "id", "source", "processed_at", "attempts", "outcome",
-                    "last_error_short"]
+    list_display = [
+        "received_at",
+        "type",
+        "id",
+        "source",
+        "processed_at",
+        "attempts",
+        "outcome",
+        "last_error_short",
+    ]
     list_filter = ["type", "source", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["id", "outcome", "last_error"]
     readonly_fields = [f.name for f in StripeEvent._meta.fields]

@@ -20,9 +20,11 @@ from shop.accounts.demo import DEMO_PASSWORD
 from shop.accounts.models import User
 from shop.images.pipeline import render_renditions
 
-OTHER_BUYERS = [("noor@buyers.demo.atelier", "Noor Haddad"),
-                ("sam@buyers.demo.atelier", "Sam Okafor"),
-                ("lena@buyers.demo.atelier", "Lena Fischer")]
+OTHER_BUYERS = [
+    ("noor@buyers.demo.atelier", "Noor Haddad"),
+    ("sam@buyers.demo.atelier", "Sam Okafor"),
+    ("lena@buyers.demo.atelier", "Lena Fischer"),
+]
 
 
 def _picture(image) -> ContentFile:
@@ -36,12 +38,27 @@ def _buyer(email: str, name: str) -> User:
     return user or User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name)
 
 
-def _quote(commission: Commission, maker: Maker, price: int, weeks: int, *, milestones=(),
-           note: str = "", valid_days: int = 14):
+def _quote(
+    commission: Commission,
+    maker: Maker,
+    price: int,
+    weeks: int,
+    *,
+    milestones=(),
+    note: str = "",
+    valid_days: int = 14,
+):
     return services.quote_send(
-        commission=commission, by=maker.user, price_cents=price, deposit_cents=price * 3 // 10,
-        estimated_weeks=weeks, milestones=list(milestones), revision_rounds=2,
-        valid_until=timezone.localdate() + timedelta(days=valid_days), note=note)
+        commission=commission,
+        by=maker.user,
+        price_cents=price,
+        deposit_cents=price * 3 // 10,
+        estimated_weeks=weeks,
+        milestones=list(milestones),
+        revision_rounds=2,
+        valid_until=timezone.localdate() + timedelta(days=valid_days),
+        note=note,
+    )
 
 
 def _from_piece(buyer: User, piece: Piece, brief: str, choices: dict[str, str] | None = None):
@@ -57,11 +74,17 @@ def _from_piece(buyer: User, piece: Piece, brief: str, choices: dict[str, str] |
         if pick is None and option.required:
             pick = min(option.choices.all(), key=lambda c: c.price_delta_cents)
         if pick:
-            rows.append({"option": option.label, "value": pick.label,
-                         "price_delta_cents": pick.price_delta_cents})
+            rows.append(
+                {
+                    "option": option.label,
+                    "value": pick.label,
+                    "price_delta_cents": pick.price_delta_cents,
+                }
+            )
             total += pick.price_delta_cents
-    return services.commission_request_piece(buyer=buyer, piece=piece, personalisation=rows,
-                                             total_cents=total, brief=brief)
+    return services.commission_request_piece(
+        buyer=buyer, piece=piece, personalisation=rows, total_cents=total, brief=brief
+    )
 
 
 def _pieces(maker: Maker) -> list[Piece]:
@@ -91,32 +114,54 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
     with transaction.atomic():
         # A question, answered.
         question = services.inquiry_start(
-            buyer=buyer, maker=mara, piece=mara_pieces[0],
-            body="Hello Mara — could this be made a little wider, for a man's hand?")
-        messaging.message_post(commission=question, by=mara.user,
-                               body="Yes, gladly: I can make it 6 mm wide. What size is he?")
+            buyer=buyer,
+            maker=mara,
+            piece=mara_pieces[0],
+            body="Hello Mara — could this be made a little wider, for a man's hand?",
+        )
+        messaging.message_post(
+            commission=question,
+            by=mara.user,
+            body="Yes, gladly: I can make it 6 mm wide. What size is he?",
+        )
 
         # A request waiting for an answer, close to expiring (top of Mara's inbox).
-        waiting = _from_piece(buyer, mara_pieces[1], "A gift for my sister's 40th birthday.",
-                              {"Engraving": "L · 40"})
-        Commission.objects.filter(pk=waiting.pk).update(answer_by=timezone.now() + timedelta(days=2))
+        waiting = _from_piece(
+            buyer, mara_pieces[1], "A gift for my sister's 40th birthday.", {"Engraving": "L · 40"}
+        )
+        Commission.objects.filter(pk=waiting.pk).update(
+            answer_by=timezone.now() + timedelta(days=2)
+        )
 
         # A custom brief with reference photos, just sent.
         sketch = _picture(drawings.pendant("demo-brief", metal="gold", shape="leaf"))
         services.commission_request_custom(
-            buyer=buyer, maker=mara, title="A leaf pendant in recycled gold",
+            buyer=buyer,
+            maker=mara,
+            title="A leaf pendant in recycled gold",
             brief="Something like an oak leaf, the size of a thumbnail, on a fine chain.",
-            budget_min_cents=40000, budget_max_cents=70000,
-            wanted_by=timezone.localdate() + timedelta(days=90), images=[sketch])
+            budget_min_cents=40000,
+            budget_max_cents=70000,
+            wanted_by=timezone.localdate() + timedelta(days=90),
+            images=[sketch],
+        )
 
         # Another buyer's request in Mara's inbox; a quote waiting for Bea, with a thread.
         _from_piece(others[0], mara_pieces[2], "Could the stone be a little darker?")
         quoted_for_bea = _from_piece(buyer, mara_pieces[3], "For our wedding in June.")
-        messaging.message_post(commission=quoted_for_bea, by=mara.user,
-                               body="Congratulations! I'll sketch two versions for you.")
-        _quote(quoted_for_bea, mara, 64000, 5, milestones=["Sketches", "Wax model", "Casting",
-                                                           "Setting and polish"],
-               note="I'd use recycled 9ct gold from Sheffield. Two rounds of changes included.")
+        messaging.message_post(
+            commission=quoted_for_bea,
+            by=mara.user,
+            body="Congratulations! I'll sketch two versions for you.",
+        )
+        _quote(
+            quoted_for_bea,
+            mara,
+            64000,
+            5,
+            milestones=["Sketches", "Wax model", "Casting", "Setting and polish"],
+            note="I'd use recycled 9ct gold from Sheffield. Two rounds of changes included.",
+        )
 
         # Accepted and paid: finished with the balance due; and paid in full, ready to ship.
         accepted = _from_piece(buyer, mara_pieces[4], "Size N, please.")
@@ -134,14 +179,21 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             _pay(in_full, "balance")
         heirloom_photo = _picture(drawings.ring("demo-heirloom", metal="gold", stone="garnet"))
         rework = services.commission_request_custom(
-            buyer=buyer, maker=mara, title="Grandmother's ring, remade as a pendant",
+            buyer=buyer,
+            maker=mara,
+            title="Grandmother's ring, remade as a pendant",
             brief="Her garnet ring no longer fits anyone; we would love to wear it as a pendant.",
-            heirloom=True, heirloom_description="A 9ct gold band with a small garnet, from 1952.",
-            heirloom_images=[heirloom_photo])
+            heirloom=True,
+            heirloom_description="A 9ct gold band with a small garnet, from 1952.",
+            heirloom_images=[heirloom_photo],
+        )
         _quote(rework, mara, 29000, 4, milestones=["Take apart", "New setting", "Chain"])
         services.quote_accept(commission=rework, by=buyer)
-        services.heirloom_received(commission=rework, by=mara.user,
-                                   condition="Band worn thin at the back; the garnet is sound.")
+        services.heirloom_received(
+            commission=rework,
+            by=mara.user,
+            condition="Band worn thin at the back; the garnet is sound.",
+        )
         if test_payments:
             _pay(rework, "deposit")
 
@@ -160,16 +212,26 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
 
         # Requests that ended: declined, expired unanswered, quote declined, withdrawn.
         declined = services.commission_request_custom(
-            buyer=buyer, maker=mara, title="A platinum wedding band",
-            brief="Plain, 4 mm, in platinum.")
-        services.request_decline(commission=declined, by=mara.user,
-                                 reason="I don't work in platinum — Aurélie Dufour does, beautifully.")
+            buyer=buyer,
+            maker=mara,
+            title="A platinum wedding band",
+            brief="Plain, 4 mm, in platinum.",
+        )
+        services.request_decline(
+            commission=declined,
+            by=mara.user,
+            reason="I don't work in platinum — Aurélie Dufour does, beautifully.",
+        )
         expired = _from_piece(buyer, mara_pieces[2], "For Mother's Day.")
-        Commission.objects.filter(pk=expired.pk).update(answer_by=timezone.now() - timedelta(hours=1))
+        Commission.objects.filter(pk=expired.pk).update(
+            answer_by=timezone.now() - timedelta(hours=1)
+        )
         services.requests_expire()
         closed = _from_piece(buyer, mara_pieces[3], "Could it be done by Friday?")
         _quote(closed, mara, 52000, 6, note="Six weeks is the soonest I can do well.")
-        services.quote_decline(commission=closed, by=buyer, reason="Too late for the occasion, sadly.")
+        services.quote_decline(
+            commission=closed, by=buyer, reason="Too late for the occasion, sadly."
+        )
         withdrawn = _from_piece(buyer, mara_pieces[1], "Second thoughts on the size.")
         services.commission_withdraw(commission=withdrawn, by=buyer, reason="I'll measure first.")
 
@@ -180,8 +242,9 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             _quote(bowl, ines, 18000, 3)
             services.quote_accept(commission=bowl, by=buyer)
             _pay(bowl, "deposit")
-            services.commission_cancel(commission=bowl, by=owner,
-                                       reason="Ines's kiln broke down; she could not finish it.")
+            services.commission_cancel(
+                commission=bowl, by=owner, reason="Ines's kiln broke down; she could not finish it."
+            )
 
         # Tomas's bench is full, so his pieces show the waitlist.
         if tomas:

@@ -11,8 +11,16 @@ from shop.forms import MoneyField
 from shop.images.forms import MultipleImageField
 
 # Text fields a visitor may type before logging in; kept in their session meanwhile.
-DRAFT_FIELDS = ("brief", "wanted_by", "heirloom", "heirloom_description", "title",
-                "budget_min", "budget_max", "body")
+DRAFT_FIELDS = (
+    "brief",
+    "wanted_by",
+    "heirloom",
+    "heirloom_description",
+    "title",
+    "budget_min",
+    "budget_max",
+    "body",
+)
 
 
 class DateInput(forms.DateInput):
@@ -31,13 +39,18 @@ def _future(value):
 
 
 class _HeirloomMixin(forms.Form):
-    heirloom = forms.BooleanField(required=False, label="I have a piece to rework",
-                                  help_text="An heirloom to remake: a ring, a chain, a chair…")
+    heirloom = forms.BooleanField(
+        required=False,
+        label="I have a piece to rework",
+        help_text="An heirloom to remake: a ring, a chain, a chair…",
+    )
     heirloom_description = forms.CharField(
-        required=False, label="About your piece", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What it is, what state it is in, what you would like done with it.")
-    heirloom_images = MultipleImageField(required=False, max_files=8,
-                                         label="Photos of your piece")
+        required=False,
+        label="About your piece",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What it is, what state it is in, what you would like done with it.",
+    )
+    heirloom_images = MultipleImageField(required=False, max_files=8, label="Photos of your piece")
 
     def clean(self):
         cleaned = super().clean()
@@ -47,30 +60,52 @@ class _HeirloomMixin(forms.Form):
 
 
 class PieceRequestForm(_HeirloomMixin):
-    brief = forms.CharField(required=False, label="Anything the maker should know?",
-                            max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                            help_text="An occasion, a size, a story behind it.")
-    wanted_by = forms.DateField(required=False, label="Wanted by", widget=DateInput,
-                                validators=[_future])
+    brief = forms.CharField(
+        required=False,
+        label="Anything the maker should know?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="An occasion, a size, a story behind it.",
+    )
+    wanted_by = forms.DateField(
+        required=False, label="Wanted by", widget=DateInput, validators=[_future]
+    )
     images = MultipleImageField(required=False, max_files=8, label="Reference photos")
 
-    field_order = ["brief", "wanted_by", "images", "heirloom", "heirloom_description",
-                   "heirloom_images"]
+    field_order = [
+        "brief",
+        "wanted_by",
+        "images",
+        "heirloom",
+        "heirloom_description",
+        "heirloom_images",
+    ]
 
 
 class CustomBriefForm(_HeirloomMixin):
-    title = forms.CharField(max_length=160, label="What would you like made?",
-                            widget=forms.TextInput(attrs={"placeholder": "A walnut keepsake box"}))
-    brief = forms.CharField(label="Describe it", max_length=5000,
-                            widget=forms.Textarea(attrs={"rows": 6}),
-                            help_text="Size, materials, colours, who it is for — the more the maker "
-                                      "knows, the better the quote.")
+    title = forms.CharField(
+        max_length=160,
+        label="What would you like made?",
+        widget=forms.TextInput(attrs={"placeholder": "A walnut keepsake box"}),
+    )
+    brief = forms.CharField(
+        label="Describe it",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Size, materials, colours, who it is for — the more the maker "
+        "knows, the better the quote.",
+    )
     budget_min = MoneyField(required=False, label=f"Budget from ({settings.SHOP_CURRENCY})")
     budget_max = MoneyField(required=False, label=f"Budget up to ({settings.SHOP_CURRENCY})")
-    wanted_by = forms.DateField(required=False, label="Wanted by", widget=DateInput,
-                                validators=[_future])
-    images = MultipleImageField(required=False, max_files=8, label="Reference photos",
-                                help_text="Up to 8: sketches, pictures you like, the space it is for.")
+    wanted_by = forms.DateField(
+        required=False, label="Wanted by", widget=DateInput, validators=[_future]
+    )
+    images = MultipleImageField(
+        required=False,
+        max_files=8,
+        label="Reference photos",
+        help_text="Up to 8: sketches, pictures you like, the space it is for.",
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -81,38 +116,61 @@ class CustomBriefForm(_HeirloomMixin):
 
 
 class InquiryForm(forms.Form):
-    body = forms.CharField(label="Your question", max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label="Your question", max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     images = MultipleImageField(required=False, max_files=4, label="Photos")
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(required=False, label="Message", max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write a message…"}))
+    body = forms.CharField(
+        required=False,
+        label="Message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write a message…"}),
+    )
     images = MultipleImageField(required=False, max_files=4, label="Photos")
 
     def clean(self):
         cleaned = super().clean()
-        if not (cleaned.get("body") or "").strip() and not cleaned.get("images") and not self.errors:
+        if (
+            not (cleaned.get("body") or "").strip()
+            and not cleaned.get("images")
+            and not self.errors
+        ):
             raise forms.ValidationError("Write a message or add a photo.")
         return cleaned
 
 
 class QuoteForm(forms.Form):
     price = MoneyField(label=f"Total price ({settings.SHOP_CURRENCY})", min_cents=100)
-    deposit_percent = forms.IntegerField(required=False, min_value=0, max_value=100,
-                                         label="Deposit, as a percentage",
-                                         help_text="Or give an amount below.")
-    deposit_amount = MoneyField(required=False, label=f"Deposit, as an amount ({settings.SHOP_CURRENCY})")
+    deposit_percent = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        label="Deposit, as a percentage",
+        help_text="Or give an amount below.",
+    )
+    deposit_amount = MoneyField(
+        required=False, label=f"Deposit, as an amount ({settings.SHOP_CURRENCY})"
+    )
     estimated_weeks = forms.IntegerField(min_value=1, max_value=104, label="Weeks of work")
-    milestones = forms.CharField(required=False, label="Milestones",
-                                 widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text="One per line, in order: Sketches, Wax model, Casting, Setting.")
-    revision_rounds = forms.IntegerField(min_value=0, max_value=10, initial=2,
-                                         label="Design revisions included")
+    milestones = forms.CharField(
+        required=False,
+        label="Milestones",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line, in order: Sketches, Wax model, Casting, Setting.",
+    )
+    revision_rounds = forms.IntegerField(
+        min_value=0, max_value=10, initial=2, label="Design revisions included"
+    )
     valid_until = forms.DateField(label="Quote valid until", widget=DateInput)
-    note = forms.CharField(required=False, label="A note to the buyer", max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(
+        required=False,
+        label="A note to the buyer",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +189,9 @@ class QuoteForm(forms.Form):
         if price is None:
             return cleaned
         if percent is not None and amount is not None:
-            self.add_error("deposit_amount", "Give the deposit as a percentage or an amount, not both.")
+            self.add_error(
+                "deposit_amount", "Give the deposit as a percentage or an amount, not both."
+            )
         elif amount is not None:
             cleaned["deposit_cents"] = amount
         elif percent is not None:
@@ -140,27 +200,40 @@ class QuoteForm(forms.Form):
             self.add_error("deposit_percent", "How much deposit do you ask? 30 to 50% is usual.")
         if cleaned.get("deposit_cents", 0) > price:
             self.add_error("deposit_amount", "The deposit cannot be more than the price.")
-        cleaned["milestones"] = [line.strip() for line in cleaned.get("milestones", "").splitlines()
-                                 if line.strip()]
+        cleaned["milestones"] = [
+            line.strip() for line in cleaned.get("milestones", "").splitlines() if line.strip()
+        ]
         return cleaned
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label="Why not? The buyer will read this.", max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why not? The buyer will read this.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, label="Anything to tell the maker?",
-                             max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        required=False,
+        label="Anything to tell the maker?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class HeirloomArrivalForm(forms.Form):
-    condition = forms.CharField(label="Its condition on arrival", max_length=2000,
-                                widget=forms.Textarea(attrs={"rows": 3}))
+    condition = forms.CharField(
+        label="Its condition on arrival", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ResendForm(forms.Form):
-    maker = forms.ModelChoiceField(queryset=Maker.objects.filter(accepting_commissions=True),
-                                   required=False, empty_label="The same maker",
-                                   label="Send it to", to_field_name="slug")
+    maker = forms.ModelChoiceField(
+        queryset=Maker.objects.filter(accepting_commissions=True),
+        required=False,
+        empty_label="The same maker",
+        label="Send it to",
+        to_field_name="slug",
+    )

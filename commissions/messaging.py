@@ -24,8 +24,9 @@ def participants(commission: Commission) -> list:
 
 
 @transaction.atomic
-def message_post(*, commission: Commission, by, body: str, images: list[ContentFile] = (),
-                 notify: bool = True) -> Message:
+def message_post(
+    *, commission: Commission, by, body: str, images: list[ContentFile] = (), notify: bool = True
+) -> Message:
     """Add a message (with photos) to the thread; the author has read everything up to it;
     the other side gets an email unless they had one about this thread in the last ten
     minutes."""
@@ -54,22 +55,31 @@ def _email_if_due(commission: Commission, recipient, message: Message) -> None:
     claimed = ThreadMark.objects.filter(Q(pk=mark.pk) & due).update(emailed_at=now)
     if claimed:
         url = settings.SITE_URL + commission.get_absolute_url() + "#thread"
-        email_queue(to=recipient.email, template="message_new",
-                    context={"commission": commission, "message": message, "url": url,
-                             "author": message.author})
+        email_queue(
+            to=recipient.email,
+            template="message_new",
+            context={
+                "commission": commission,
+                "message": message,
+                "url": url,
+                "author": message.author,
+            },
+        )
 
 
 def thread_mark_read(*, commission: Commission, user, at=None) -> None:
     at = at or timezone.now()
     updated = ThreadMark.objects.filter(commission=commission, user=user).update(read_at=at)
     if not updated:
-        ThreadMark.objects.get_or_create(commission=commission, user=user,
-                                         defaults={"read_at": at})
+        ThreadMark.objects.get_or_create(commission=commission, user=user, defaults={"read_at": at})
 
 
 def thread_messages(commission: Commission, *, after_id: int | None = None):
-    messages = (commission.messages.select_related("author")
-                .prefetch_related("attachments").order_by("created_at", "id"))
+    messages = (
+        commission.messages.select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
     if after_id:
         messages = messages.filter(id__gt=after_id)
     return messages
@@ -77,9 +87,13 @@ def thread_messages(commission: Commission, *, after_id: int | None = None):
 
 def _unread(user):
     read_at = ThreadMark.objects.filter(commission=OuterRef("commission"), user=user).values(
-        "read_at")[:1]
-    return (Message.objects.exclude(author=user).annotate(read_at=Subquery(read_at))
-            .filter(Q(read_at__isnull=True) | Q(created_at__gt=F("read_at"))))
+        "read_at"
+    )[:1]
+    return (
+        Message.objects.exclude(author=user)
+        .annotate(read_at=Subquery(read_at))
+        .filter(Q(read_at__isnull=True) | Q(created_at__gt=F("read_at")))
+    )
 
 
 def unread_counts(user) -> dict[str, int]:
@@ -87,7 +101,8 @@ def unread_counts(user) -> dict[str, int]:
     in the threads of what they buy, and (for a maker) of what they make."""
     return _unread(user).aggregate(
         buying=Count("id", filter=Q(commission__buyer=user)),
-        making=Count("id", filter=Q(commission__maker__user=user)))
+        making=Count("id", filter=Q(commission__maker__user=user)),
+    )
 
 
 def unread_count(user) -> int:
@@ -95,6 +110,10 @@ def unread_count(user) -> int:
 
 
 def unread_by_commission(user, commission_ids: list[int]) -> dict[int, int]:
-    rows = (_unread(user).filter(commission_id__in=commission_ids)
-            .values("commission_id").annotate(n=Count("id")))
+    rows = (
+        _unread(user)
+        .filter(commission_id__in=commission_ids)
+        .values("commission_id")
+        .annotate(n=Count("id"))
+    )
     return {row["commission_id"]: row["n"] for row in rows}

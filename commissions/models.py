@@ -59,14 +59,17 @@ class Commission(models.Model):
         CUSTOM = "custom", "Custom brief"
 
     reference = models.CharField(max_length=10, unique=True, default=new_reference, editable=False)
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="commissions")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commissions"
+    )
     maker = models.ForeignKey(Maker, on_delete=models.PROTECT, related_name="commissions")
-    piece = models.ForeignKey(Piece, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="commissions")
+    piece = models.ForeignKey(
+        Piece, on_delete=models.SET_NULL, null=True, blank=True, related_name="commissions"
+    )
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.CUSTOM)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED,
-                              db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
     title = models.CharField(max_length=160)
     brief = models.TextField(blank=True, help_text="What the buyer wants, in their words.")
     # From a piece: what was chosen and what it cost at the time, kept even if the maker
@@ -84,12 +87,14 @@ class Commission(models.Model):
     heirloom_condition = models.TextField(blank=True)
 
     slot = models.CharField(max_length=8, choices=Slot.choices, default=Slot.NONE, blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True,
-                                     help_text="When it joined the waitlist (its place in the queue).")
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it joined the waitlist (its place in the queue)."
+    )
     expected_start = models.DateField(null=True, blank=True)
     declined_reason = models.TextField(blank=True)
-    resent_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="resent_as")
+    resent_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resent_as"
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,15 +104,21 @@ class Commission(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["maker", "status"]), models.Index(fields=["buyer", "status"])]
+        indexes = [
+            models.Index(fields=["maker", "status"]),
+            models.Index(fields=["buyer", "status"]),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(budget_min_cents__isnull=True) | Q(budget_max_cents__isnull=True)
+                condition=Q(budget_min_cents__isnull=True)
+                | Q(budget_max_cents__isnull=True)
                 | Q(budget_min_cents__lte=models.F("budget_max_cents")),
-                name="commission_budget_min_le_max"),
+                name="commission_budget_min_le_max",
+            ),
             models.CheckConstraint(
                 condition=~Q(slot="waitlist") | Q(queued_at__isnull=False),
-                name="commission_waitlist_has_a_place"),
+                name="commission_waitlist_has_a_place",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,8 +144,14 @@ class StatusChange(models.Model):
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="log")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                           blank=True, related_name="+", help_text="Empty: the shop itself.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the shop itself.",
+    )
     role = models.CharField(max_length=8)
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -163,8 +180,10 @@ class ReferenceImage(PrivateImageAsset):
         ordering = ["created_at", "id"]
 
     def file_url(self, name: str) -> str:
-        return reverse("commissions:image", args=[self.commission.reference, "r", self.pk,
-                                                  name.rsplit("/", 1)[-1]])
+        return reverse(
+            "commissions:image",
+            args=[self.commission.reference, "r", self.pk, name.rsplit("/", 1)[-1]],
+        )
 
 
 class Quote(models.Model):
@@ -194,12 +213,20 @@ class Quote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["commission"], condition=Q(status="accepted"),
-                                    name="quote_one_accepted_per_commission"),
-            models.UniqueConstraint(fields=["commission"], condition=Q(status="open"),
-                                    name="quote_one_open_per_commission"),
-            models.CheckConstraint(condition=Q(deposit_cents__lte=models.F("price_cents")),
-                                   name="quote_deposit_le_price"),
+            models.UniqueConstraint(
+                fields=["commission"],
+                condition=Q(status="accepted"),
+                name="quote_one_accepted_per_commission",
+            ),
+            models.UniqueConstraint(
+                fields=["commission"],
+                condition=Q(status="open"),
+                name="quote_one_open_per_commission",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_cents__lte=models.F("price_cents")),
+                name="quote_deposit_le_price",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,8 +266,10 @@ class MessageAttachment(PrivateImageAsset):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
 
     def file_url(self, name: str) -> str:
-        return reverse("commissions:image", args=[self.message.commission.reference, "m",
-                                                  self.pk, name.rsplit("/", 1)[-1]])
+        return reverse(
+            "commissions:image",
+            args=[self.message.commission.reference, "m", self.pk, name.rsplit("/", 1)[-1]],
+        )
 
 
 class ThreadMark(models.Model):
@@ -253,8 +282,9 @@ class ThreadMark(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["commission", "user"],
-                                               name="thread_mark_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "user"], name="thread_mark_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.commission_id} up to {self.read_at}"

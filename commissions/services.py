@@ -28,6 +28,7 @@ EXPIRY_WARNING = timedelta(days=3)
 
 # --- Helpers ---------------------------------------------------------------------------------
 
+
 def _locked(commission: Commission, *, with_maker: bool = False) -> Commission:
     """The commission re-read under a row lock (its maker's row first, when asked).
 
@@ -37,21 +38,33 @@ def _locked(commission: Commission, *, with_maker: bool = False) -> Commission:
     """
     if with_maker:
         Maker.objects.select_for_update().get(pk=commission.maker_id)
-    return Commission.objects.select_for_update(of=("self",)).select_related("maker", "buyer").get(
-        pk=commission.pk)
+    return (
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("maker", "buyer")
+        .get(pk=commission.pk)
+    )
 
 
 def _notify(commission: Commission, *, to: str, template: str, **context) -> None:
     url = settings.SITE_URL + commission.get_absolute_url()
-    email_queue(to=to, template=template,
-                context={"commission": commission, "url": url, "maker": commission.maker,
-                         "buyer": commission.buyer, **context})
+    email_queue(
+        to=to,
+        template=template,
+        context={
+            "commission": commission,
+            "url": url,
+            "maker": commission.maker,
+            "buyer": commission.buyer,
+            **context,
+        },
+    )
 
 
 def _add_images(commission: Commission, images: list[ContentFile], kind: str) -> None:
     for image in images:
-        queue_renditions(ReferenceImage.objects.create(commission=commission, image=image,
-                                                       kind=kind))
+        queue_renditions(
+            ReferenceImage.objects.create(commission=commission, image=image, kind=kind)
+        )
 
 
 def _not_yourself(maker: Maker, buyer) -> None:
@@ -62,18 +75,29 @@ def _not_yourself(maker: Maker, buyer) -> None:
 def _open_for_requests(maker: Maker, buyer) -> None:
     _not_yourself(maker, buyer)
     if not maker.accepting_commissions:
-        raise NotAllowed(f"{maker.display_name} is not taking new commissions right now; "
-                         "you can still ask a question.")
+        raise NotAllowed(
+            f"{maker.display_name} is not taking new commissions right now; "
+            "you can still ask a question."
+        )
 
 
 # --- Questions and requests --------------------------------------------------------------------
 
+
 @transaction.atomic
-def commission_request_piece(*, buyer, piece: Piece, personalisation: list[dict],
-                             total_cents: int, brief: str = "", wanted_by: date | None = None,
-                             heirloom: bool = False, heirloom_description: str = "",
-                             images: list[ContentFile] = (),
-                             heirloom_images: list[ContentFile] = ()) -> Commission:
+def commission_request_piece(
+    *,
+    buyer,
+    piece: Piece,
+    personalisation: list[dict],
+    total_cents: int,
+    brief: str = "",
+    wanted_by: date | None = None,
+    heirloom: bool = False,
+    heirloom_description: str = "",
+    images: list[ContentFile] = (),
+    heirloom_images: list[ContentFile] = (),
+) -> Commission:
     """A buyer asks the maker to make a listed piece with their personalisation.
 
     The choices and the price are copied onto the commission, so a later change to the
@@ -86,30 +110,56 @@ def commission_request_piece(*, buyer, piece: Piece, personalisation: list[dict]
     else:
         _not_yourself(piece.maker, buyer)
     commission = Commission.objects.create(
-        buyer=buyer, maker=piece.maker, piece=piece, kind=Commission.Kind.PIECE,
-        status=Status.REQUESTED, title=piece.title, brief=brief, personalisation=personalisation,
-        listed_price_cents=total_cents, currency=piece.currency, wanted_by=wanted_by,
-        heirloom=heirloom, heirloom_description=heirloom_description if heirloom else "",
-        answer_by=timezone.now() + ANSWER_WITHIN)
+        buyer=buyer,
+        maker=piece.maker,
+        piece=piece,
+        kind=Commission.Kind.PIECE,
+        status=Status.REQUESTED,
+        title=piece.title,
+        brief=brief,
+        personalisation=personalisation,
+        listed_price_cents=total_cents,
+        currency=piece.currency,
+        wanted_by=wanted_by,
+        heirloom=heirloom,
+        heirloom_description=heirloom_description if heirloom else "",
+        answer_by=timezone.now() + ANSWER_WITHIN,
+    )
     return _opened(commission, buyer, images, heirloom_images)
 
 
 @transaction.atomic
-def commission_request_custom(*, buyer, maker: Maker, title: str, brief: str,
-                              budget_min_cents: int | None = None,
-                              budget_max_cents: int | None = None,
-                              wanted_by: date | None = None, heirloom: bool = False,
-                              heirloom_description: str = "", images: list[ContentFile] = (),
-                              heirloom_images: list[ContentFile] = ()) -> Commission:
+def commission_request_custom(
+    *,
+    buyer,
+    maker: Maker,
+    title: str,
+    brief: str,
+    budget_min_cents: int | None = None,
+    budget_max_cents: int | None = None,
+    wanted_by: date | None = None,
+    heirloom: bool = False,
+    heirloom_description: str = "",
+    images: list[ContentFile] = (),
+    heirloom_images: list[ContentFile] = (),
+) -> Commission:
     """A buyer sends a maker a brief of their own: what, for how much, by when."""
     _open_for_requests(maker, buyer)
     commission = Commission.objects.create(
-        buyer=buyer, maker=maker, kind=Commission.Kind.CUSTOM, status=Status.REQUESTED,
-        title=title, brief=brief, currency=settings.SHOP_CURRENCY,
-        budget_min_cents=budget_min_cents, budget_max_cents=budget_max_cents,
-        wanted_by=wanted_by, heirloom=heirloom,
+        buyer=buyer,
+        maker=maker,
+        kind=Commission.Kind.CUSTOM,
+        status=Status.REQUESTED,
+        title=title,
+        brief=brief,
+        currency=settings.SHOP_CURRENCY,
+        budget_min_cents=budget_min_cents,
+        budget_max_cents=budget_max_cents,
+        wanted_by=wanted_by,
+        heirloom=heirloom,
         heirloom_description=heirloom_description if heirloom else "",
-        answer_by=timezone.now() + ANSWER_WITHIN)
+        answer_by=timezone.now() + ANSWER_WITHIN,
+    )
     return _opened(commission, buyer, images, heirloom_images)
 
 
@@ -122,17 +172,23 @@ def _opened(commission: Commission, buyer, images, heirloom_images) -> Commissio
 
 
 @transaction.atomic
-def inquiry_start(*, buyer, maker: Maker, body: str, piece: Piece | None = None,
-                  images: list[ContentFile] = ()) -> Commission:
+def inquiry_start(
+    *, buyer, maker: Maker, body: str, piece: Piece | None = None, images: list[ContentFile] = ()
+) -> Commission:
     """A buyer asks a maker a question before committing: a thread, not yet a request."""
     from commissions.messaging import message_post
 
     _not_yourself(maker, buyer)
     title = f"Question about {piece.title}" if piece else f"Question for {maker.display_name}"
     commission = Commission.objects.create(
-        buyer=buyer, maker=maker, piece=piece, status=Status.INQUIRY, title=title[:160],
+        buyer=buyer,
+        maker=maker,
+        piece=piece,
+        status=Status.INQUIRY,
+        title=title[:160],
         kind=Commission.Kind.PIECE if piece else Commission.Kind.CUSTOM,
-        currency=piece.currency if piece else settings.SHOP_CURRENCY)
+        currency=piece.currency if piece else settings.SHOP_CURRENCY,
+    )
     workflow.log_opening(commission, by=buyer, role=BUYER)
     message_post(commission=commission, by=buyer, body=body, images=images, notify=False)
     _notify(commission, to=maker.user.email, template="inquiry_received", body=body)
@@ -144,13 +200,18 @@ def inquiry_convert(*, commission: Commission, by, title: str = "", brief: str =
     """The maker turns a question into a request they will quote for."""
     commission = _locked(commission)
     first = commission.messages.order_by("created_at", "id").first()
-    commission.title = (title or commission.title.replace("Question about ", "")
-                        .replace("Question for ", "A commission from "))[:160]
+    commission.title = (
+        title
+        or commission.title.replace("Question about ", "").replace(
+            "Question for ", "A commission from "
+        )
+    )[:160]
     commission.brief = brief or commission.brief or (first.body if first else "")
     commission.answer_by = timezone.now() + ANSWER_WITHIN
     commission.save(update_fields=["title", "brief", "answer_by", "updated_at"])
-    workflow.advance(commission, Status.REQUESTED, by=by, role=MAKER,
-                     note="Turned the question into a request.")
+    workflow.advance(
+        commission, Status.REQUESTED, by=by, role=MAKER, note="Turned the question into a request."
+    )
     _notify(commission, to=commission.buyer.email, template="inquiry_converted")
     return commission
 
@@ -173,13 +234,16 @@ def commission_withdraw(*, commission: Commission, by, reason: str = "") -> Comm
     the queue."""
     commission = _locked(commission, with_maker=True)
     if commission.status not in workflow.UNPAID and commission.status not in workflow.FINAL:
-        raise NotAllowed("Once a deposit is paid, write to the shop to cancel: "
-                         "your money is refunded through the payment provider.")
+        raise NotAllowed(
+            "Once a deposit is paid, write to the shop to cancel: "
+            "your money is refunded through the payment provider."
+        )
     workflow.advance(commission, Status.WITHDRAWN, by=by, role=BUYER, note=reason)
     commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
     bench_release(commission=commission)
-    _notify(commission, to=commission.maker.user.email, template="commission_withdrawn",
-            reason=reason)
+    _notify(
+        commission, to=commission.maker.user.email, template="commission_withdrawn", reason=reason
+    )
     return commission
 
 
@@ -189,10 +253,16 @@ def inquiry_close(*, commission: Commission, by) -> Commission:
     commission = _locked(commission)
     if commission.status != Status.INQUIRY:
         # A page left open while the maker made it a request: the quote must be answered.
-        raise NotAllowed("This is a request now, not just a question: accept or decline "
-                         "the quote instead.")
-    workflow.advance(commission, Status.CLOSED, by=by, role=workflow.role_of(by, commission),
-                     note="Question closed.")
+        raise NotAllowed(
+            "This is a request now, not just a question: accept or decline the quote instead."
+        )
+    workflow.advance(
+        commission,
+        Status.CLOSED,
+        by=by,
+        role=workflow.role_of(by, commission),
+        note="Question closed.",
+    )
     return commission
 
 
@@ -216,20 +286,33 @@ def commission_resend(*, commission: Commission, by, maker: Maker | None = None)
     _open_for_requests(maker, by)
     piece = commission.piece if commission.piece and commission.piece.maker_id == maker.pk else None
     copy = Commission.objects.create(
-        buyer=commission.buyer, maker=maker, piece=piece,
+        buyer=commission.buyer,
+        maker=maker,
+        piece=piece,
         kind=Commission.Kind.PIECE if piece else Commission.Kind.CUSTOM,
-        status=Status.REQUESTED, title=commission.title, brief=commission.brief,
+        status=Status.REQUESTED,
+        title=commission.title,
+        brief=commission.brief,
         personalisation=commission.personalisation if piece else [],
         listed_price_cents=commission.listed_price_cents if piece else None,
-        currency=commission.currency, budget_min_cents=commission.budget_min_cents,
-        budget_max_cents=commission.budget_max_cents, wanted_by=commission.wanted_by,
-        heirloom=commission.heirloom, heirloom_description=commission.heirloom_description,
-        resent_from=commission, answer_by=timezone.now() + ANSWER_WITHIN)
+        currency=commission.currency,
+        budget_min_cents=commission.budget_min_cents,
+        budget_max_cents=commission.budget_max_cents,
+        wanted_by=commission.wanted_by,
+        heirloom=commission.heirloom,
+        heirloom_description=commission.heirloom_description,
+        resent_from=commission,
+        answer_by=timezone.now() + ANSWER_WITHIN,
+    )
     for image in commission.images.all():
         # The same stored files, cleaned already; the renditions are copied too.
-        ReferenceImage.objects.create(commission=copy, image=image.image.name, kind=image.kind,
-                                      renditions=image.renditions,
-                                      renditions_ready_at=image.renditions_ready_at)
+        ReferenceImage.objects.create(
+            commission=copy,
+            image=image.image.name,
+            kind=image.kind,
+            renditions=image.renditions,
+            renditions_ready_at=image.renditions_ready_at,
+        )
     workflow.log_opening(copy, by=by, role=BUYER, note=f"Sent again from {commission.reference}.")
     _notify(copy, to=maker.user.email, template="request_received")
     return copy
@@ -260,12 +343,20 @@ def requests_expire(*, now=None) -> int:
     expired = 0
     for commission_id in due.values_list("id", flat=True):
         with transaction.atomic():
-            commission = Commission.objects.select_for_update(of=("self",)).select_related(
-                "maker", "buyer").get(pk=commission_id)
+            commission = (
+                Commission.objects.select_for_update(of=("self",))
+                .select_related("maker", "buyer")
+                .get(pk=commission_id)
+            )
             if commission.status != Status.REQUESTED or commission.answer_by >= now:
                 continue  # answered meanwhile
-            workflow.advance(commission, Status.EXPIRED, by=None, role=SYSTEM,
-                             note="Not answered within 14 days.")
+            workflow.advance(
+                commission,
+                Status.EXPIRED,
+                by=None,
+                role=SYSTEM,
+                note="Not answered within 14 days.",
+            )
             _notify(commission, to=commission.buyer.email, template="request_expired")
             expired += 1
     return expired
@@ -273,10 +364,20 @@ def requests_expire(*, now=None) -> int:
 
 # --- Quotes ------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def quote_send(*, commission: Commission, by, price_cents: int, deposit_cents: int,
-               estimated_weeks: int, milestones: list[str], revision_rounds: int,
-               valid_until: date, note: str = "") -> Quote:
+def quote_send(
+    *,
+    commission: Commission,
+    by,
+    price_cents: int,
+    deposit_cents: int,
+    estimated_weeks: int,
+    milestones: list[str],
+    revision_rounds: int,
+    valid_until: date,
+    note: str = "",
+) -> Quote:
     """The maker's offer: price, deposit, weeks, planned milestones, revision rounds, how
     long it stands. A new quote replaces the open one."""
     commission = _locked(commission)
@@ -284,14 +385,25 @@ def quote_send(*, commission: Commission, by, price_cents: int, deposit_cents: i
         raise NotAllowed("The deposit cannot be more than the price.")
     if valid_until < timezone.localdate():
         raise NotAllowed("A quote must be valid until today or later.")
-    workflow.advance(commission, Status.QUOTED, by=by, role=MAKER,
-                     note=f"Quote: {price_cents} {commission.currency}")
+    workflow.advance(
+        commission,
+        Status.QUOTED,
+        by=by,
+        role=MAKER,
+        note=f"Quote: {price_cents} {commission.currency}",
+    )
     commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.SUPERSEDED)
     quote = Quote.objects.create(
-        commission=commission, price_cents=price_cents, deposit_cents=deposit_cents,
-        currency=commission.currency, estimated_weeks=estimated_weeks,
-        milestones=[m for m in milestones if m], revision_rounds=revision_rounds,
-        valid_until=valid_until, note=note)
+        commission=commission,
+        price_cents=price_cents,
+        deposit_cents=deposit_cents,
+        currency=commission.currency,
+        estimated_weeks=estimated_weeks,
+        milestones=[m for m in milestones if m],
+        revision_rounds=revision_rounds,
+        valid_until=valid_until,
+        note=note,
+    )
     _notify(commission, to=commission.buyer.email, template="quote_sent", quote=quote)
     return quote
 
@@ -313,10 +425,10 @@ def quote_accept(*, commission: Commission, by) -> Commission:
     if quote is None:
         raise NotAllowed("There is no open quote to accept.")
     if quote.valid_until < timezone.localdate():
-        raise NotAllowed(f"This quote expired on {quote.valid_until:%-d %B %Y}. "
-                         "Ask the maker for a new one.")
-    workflow.advance(commission, Status.AWAITING_DEPOSIT, by=by, role=BUYER,
-                     note="Quote accepted.")
+        raise NotAllowed(
+            f"This quote expired on {quote.valid_until:%-d %B %Y}. Ask the maker for a new one."
+        )
+    workflow.advance(commission, Status.AWAITING_DEPOSIT, by=by, role=BUYER, note="Quote accepted.")
     quote.status, quote.answered_at = Quote.Status.ACCEPTED, timezone.now()
     quote.save(update_fields=["status", "answered_at"])
     bench_take(commission=commission)
@@ -330,12 +442,16 @@ def quote_decline(*, commission: Commission, by, reason: str = "") -> Commission
     quote = open_quote(commission)
     if quote is None:
         raise NotAllowed("There is no open quote to decline.")
-    workflow.advance(commission, Status.CLOSED, by=by, role=BUYER,
-                     note=reason or "Quote declined.")
+    workflow.advance(commission, Status.CLOSED, by=by, role=BUYER, note=reason or "Quote declined.")
     quote.status, quote.answered_at = Quote.Status.DECLINED, timezone.now()
     quote.save(update_fields=["status", "answered_at"])
-    _notify(commission, to=commission.maker.user.email, template="quote_declined",
-            quote=quote, reason=reason)
+    _notify(
+        commission,
+        to=commission.maker.user.email,
+        template="quote_declined",
+        quote=quote,
+        reason=reason,
+    )
     return commission
 
 
@@ -346,18 +462,27 @@ def quotes_expire(*, today: date | None = None) -> int:
     expired = 0
     for quote_id, commission_id in due.values_list("id", "commission_id"):
         with transaction.atomic():
-            commission = Commission.objects.select_for_update(of=("self",)).select_related(
-                "maker", "buyer").get(pk=commission_id)
+            commission = (
+                Commission.objects.select_for_update(of=("self",))
+                .select_related("maker", "buyer")
+                .get(pk=commission_id)
+            )
             quote = Quote.objects.get(pk=quote_id)
             if quote.status != Quote.Status.OPEN:
                 continue
             quote.status = Quote.Status.EXPIRED
             quote.save(update_fields=["status"])
             if commission.status == Status.QUOTED:
-                workflow.advance(commission, Status.CLOSED, by=None, role=SYSTEM,
-                                 note=f"The quote expired on {quote.valid_until}.")
-                _notify(commission, to=commission.buyer.email, template="quote_expired",
-                        quote=quote)
+                workflow.advance(
+                    commission,
+                    Status.CLOSED,
+                    by=None,
+                    role=SYSTEM,
+                    note=f"The quote expired on {quote.valid_until}.",
+                )
+                _notify(
+                    commission, to=commission.buyer.email, template="quote_expired", quote=quote
+                )
             expired += 1
     return expired
 
@@ -379,6 +504,7 @@ def commission_cancel(*, commission: Commission, by, reason: str) -> Commission:
 
 
 # --- The bench and its waitlist ---------------------------------------------------------------
+
 
 def _accepted_weeks(commission: Commission) -> int:
     quote = commission.quotes.filter(status=Quote.Status.ACCEPTED).first()
@@ -408,15 +534,23 @@ def bench_release(*, commission: Commission) -> None:
         commission.save(update_fields=["slot", "queued_at", "updated_at"])
     maker = commission.maker
     if had_slot:
-        nxt = (maker.commissions.select_for_update()
-               .filter(slot=Slot.WAITLIST, status__in=workflow.ON_THE_BENCH)
-               .order_by("queued_at", "id").first())
+        nxt = (
+            maker.commissions.select_for_update()
+            .filter(slot=Slot.WAITLIST, status__in=workflow.ON_THE_BENCH)
+            .order_by("queued_at", "id")
+            .first()
+        )
         if nxt is not None:
             nxt.slot, nxt.queued_at, nxt.expected_start = Slot.BENCH, None, timezone.localdate()
             nxt.save(update_fields=["slot", "queued_at", "expected_start", "updated_at"])
             if nxt.status == Status.SCHEDULED:
-                workflow.advance(nxt, Status.IN_PROGRESS, by=None, role=SYSTEM,
-                                 note="A slot at the bench is free: work starts.")
+                workflow.advance(
+                    nxt,
+                    Status.IN_PROGRESS,
+                    by=None,
+                    role=SYSTEM,
+                    note="A slot at the bench is free: work starts.",
+                )
             _notify(nxt, to=nxt.buyer.email, template="slot_ready")
     queue_plan(maker=maker)
 
@@ -429,12 +563,16 @@ def queue_plan(*, maker: Maker, today: date | None = None) -> None:
     maker's counters. The caller holds the maker's row lock.
     """
     today = today or timezone.localdate()
-    on_bench = list(maker.commissions.filter(status__in=workflow.ON_THE_BENCH)
-                    .exclude(slot=Slot.NONE).order_by("queued_at", "id"))
+    on_bench = list(
+        maker.commissions.filter(status__in=workflow.ON_THE_BENCH)
+        .exclude(slot=Slot.NONE)
+        .order_by("queued_at", "id")
+    )
     bench = [c for c in on_bench if c.slot == Slot.BENCH]
     queue = [c for c in on_bench if c.slot == Slot.WAITLIST]
-    ends = sorted(max(c.expected_start or today, today) + timedelta(weeks=_accepted_weeks(c))
-                  for c in bench)
+    ends = sorted(
+        max(c.expected_start or today, today) + timedelta(weeks=_accepted_weeks(c)) for c in bench
+    )
     capacity = max(maker.capacity, 1)
     # More on the bench than slots (the maker lowered their capacity): a slot frees only
     # once enough pieces are done.
@@ -448,5 +586,6 @@ def queue_plan(*, maker: Maker, today: date | None = None) -> None:
             commission.save(update_fields=["expected_start", "updated_at"])
     maker.slots_taken = len(bench)
     maker.next_start_on = max(frees[0], today) if len(bench) + len(queue) >= capacity else today
-    Maker.objects.filter(pk=maker.pk).update(slots_taken=maker.slots_taken,
-                                             next_start_on=maker.next_start_on)
+    Maker.objects.filter(pk=maker.pk).update(
+        slots_taken=maker.slots_taken, next_start_on=maker.next_start_on
+    )

@@ -16,12 +16,16 @@ urlpatterns = [
     # The thread and the commission's private photos
     path("commissions/<str:reference>/messages/", thread.messages_since, name="messages"),
     path("commissions/<str:reference>/messages/new/", thread.message_post, name="message_post"),
-    path("commissions/<str:reference>/images/<str:kind>/<int:pk>/<str:filename>",
-         thread.private_image, name="image"),
+    path(
+        "commissions/<str:reference>/images/<str:kind>/<int:pk>/<str:filename>",
+        thread.private_image,
+        name="image",
+    ),
     # The buyer's moves
     path("commissions/<str:reference>/accept/", commission.quote_accept, name="quote_accept"),
-    path("commissions/<str:reference>/decline-quote/", commission.quote_decline,
-         name="quote_decline"),
+    path(
+        "commissions/<str:reference>/decline-quote/", commission.quote_decline, name="quote_decline"
+    ),
     path("commissions/<str:reference>/withdraw/", commission.withdraw, name="withdraw"),
     path("commissions/<str:reference>/resend/", commission.resend, name="resend"),
     path("commissions/<str:reference>/pay/<str:kind>/", payments.pay, name="pay"),

@@ -15,8 +15,16 @@ BUYER, MAKER, OWNER, SYSTEM = "buyer", "maker", "owner", "system"
 
 S = Status
 # Before anything is shipped the owner may cancel (refunding what was paid).
-_CANCELLABLE = [S.INQUIRY, S.REQUESTED, S.QUOTED, S.AWAITING_DEPOSIT, S.SCHEDULED,
-                S.IN_PROGRESS, S.AWAITING_BALANCE, S.READY_TO_SHIP]
+_CANCELLABLE = [
+    S.INQUIRY,
+    S.REQUESTED,
+    S.QUOTED,
+    S.AWAITING_DEPOSIT,
+    S.SCHEDULED,
+    S.IN_PROGRESS,
+    S.AWAITING_BALANCE,
+    S.READY_TO_SHIP,
+]
 
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     # A question becomes a request when the maker takes it up.
@@ -51,16 +59,24 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 # Statuses from which nothing moves on.
 FINAL = frozenset({S.COMPLETED, S.DECLINED, S.EXPIRED, S.CLOSED, S.WITHDRAWN, S.CANCELLED})
 # Accepted and not yet shipped: these hold a slot at the bench or a place in its queue.
-ON_THE_BENCH = frozenset({S.AWAITING_DEPOSIT, S.SCHEDULED, S.IN_PROGRESS, S.AWAITING_BALANCE,
-                          S.READY_TO_SHIP})
+ON_THE_BENCH = frozenset(
+    {S.AWAITING_DEPOSIT, S.SCHEDULED, S.IN_PROGRESS, S.AWAITING_BALANCE, S.READY_TO_SHIP}
+)
 # Nothing has been paid: the buyer may walk away.
 UNPAID = frozenset({S.INQUIRY, S.REQUESTED, S.QUOTED, S.AWAITING_DEPOSIT})
 
 _WORDS = {
-    S.REQUESTED: "turned into a request", S.QUOTED: "quoted", S.DECLINED: "declined",
-    S.EXPIRED: "expired", S.WITHDRAWN: "withdrawn", S.CLOSED: "closed",
-    S.AWAITING_DEPOSIT: "accepted", S.CANCELLED: "cancelled", S.SHIPPED: "shipped",
-    S.IN_PROGRESS: "started", S.AWAITING_BALANCE: "marked finished",
+    S.REQUESTED: "turned into a request",
+    S.QUOTED: "quoted",
+    S.DECLINED: "declined",
+    S.EXPIRED: "expired",
+    S.WITHDRAWN: "withdrawn",
+    S.CLOSED: "closed",
+    S.AWAITING_DEPOSIT: "accepted",
+    S.CANCELLED: "cancelled",
+    S.SHIPPED: "shipped",
+    S.IN_PROGRESS: "started",
+    S.AWAITING_BALANCE: "marked finished",
 }
 
 
@@ -86,7 +102,9 @@ def can(commission: Commission, to: str, role: str) -> bool:
 
 
 def allowed_moves(commission: Commission, role: str) -> list[str]:
-    return [to for (frm, to), roles in TRANSITIONS.items() if frm == commission.status and role in roles]
+    return [
+        to for (frm, to), roles in TRANSITIONS.items() if frm == commission.status and role in roles
+    ]
 
 
 def advance(commission: Commission, to: str, *, by, role: str, note: str = "") -> StatusChange:
@@ -112,8 +130,9 @@ def advance(commission: Commission, to: str, *, by, role: str, note: str = "") -
     commission.status = to
     commission.status_changed_at = timezone.now()
     commission.save(update_fields=["status", "status_changed_at", "updated_at"])
-    return StatusChange.objects.create(commission=commission, from_status=frm, to_status=to,
-                                       by=by, role=role, note=note)
+    return StatusChange.objects.create(
+        commission=commission, from_status=frm, to_status=to, by=by, role=role, note=note
+    )
 
 
 def _refusal(frm: str, to: str, role: str) -> str:
@@ -121,8 +140,11 @@ def _refusal(frm: str, to: str, role: str) -> str:
     if frm in FINAL:
         return f"This commission is {current}: nothing more can change."
     if (frm, to) in TRANSITIONS:
-        people = sorted({BUYER: "buyer", MAKER: "maker", OWNER: "shop"}[r]
-                        for r in TRANSITIONS[(frm, to)] if r != SYSTEM)
+        people = sorted(
+            {BUYER: "buyer", MAKER: "maker", OWNER: "shop"}[r]
+            for r in TRANSITIONS[(frm, to)]
+            if r != SYSTEM
+        )
         if not people:
             return "That happens by itself; nobody can do it by hand."
         return f"Only the {' or the '.join(people)} can do that now."
@@ -132,5 +154,11 @@ def _refusal(frm: str, to: str, role: str) -> str:
 
 def log_opening(commission: Commission, *, by, role: str, note: str = "") -> StatusChange:
     """The first log row, for a commission created straight into its first status."""
-    return StatusChange.objects.create(commission=commission, from_status="",
-                                       to_status=commission.status, by=by, role=role, note=note)
+    return StatusChange.objects.create(
+        commission=commission,
+        from_status="",
+        to_status=commission.status,
+        by=by,
+        role=role,
+        note=note,
+    )

@@ -46,8 +46,16 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(Maker)
 class MakerAdmin(admin.ModelAdmin):
-    list_display = ["portrait_thumb", "display_name", "craft", "location", "accepting_commissions",
-                    "capacity", "slots_taken", "featured"]
+    list_display = [
+        "portrait_thumb",
+        "display_name",
+        "craft",
+        "location",
+        "accepting_commissions",
+        "capacity",
+        "slots_taken",
+        "featured",
+    ]
     list_display_links = ["portrait_thumb", "display_name"]
     list_filter = ["accepting_commissions", "featured", "craft"]
     search_fields = ["display_name", "craft", "location", "user__email"]
@@ -99,8 +107,18 @@ class OptionInline(admin.TabularInline):
 
 @admin.register(Piece)
 class PieceAdmin(admin.ModelAdmin):
-    list_display = ["cover", "title", "maker", "category", "status", "price", "price_from",
-                    "lead_time", "featured", "published_at"]
+    list_display = [
+        "cover",
+        "title",
+        "maker",
+        "category",
+        "status",
+        "price",
+        "price_from",
+        "lead_time",
+        "featured",
+        "published_at",
+    ]
     list_display_links = ["cover", "title"]
     list_filter = ["status", "featured", "made_to_order", "category", "maker"]
     search_fields = ["title", "description", "maker__display_name", "slug"]
@@ -182,8 +200,15 @@ class PersonalisationOptionAdmin(admin.ModelAdmin):
 @admin.register(PiecePhoto)
 class PiecePhotoAdmin(admin.ModelAdmin):
     formfield_overrides = IMAGE_FORMFIELD_OVERRIDES
-    list_display = ["preview", "piece", "position", "alt_text", "width", "height",
-                    "renditions_ready_at"]
+    list_display = [
+        "preview",
+        "piece",
+        "position",
+        "alt_text",
+        "width",
+        "height",
+        "renditions_ready_at",
+    ]
     list_select_related = ["piece"]
     search_fields = ["piece__title", "alt_text"]
     list_filter = [("renditions_ready_at", admin.EmptyFieldListFilter)]

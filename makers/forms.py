@@ -18,23 +18,36 @@ class CatalogFilterForm(forms.Form):
     """The catalog's filters. Every value lives in the URL; a bad value is ignored, never
     an error page, so an old shared link still shows the catalog."""
 
-    q = forms.CharField(required=False, max_length=100, label="Search",
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "Silver ring, walnut, indigo…"}))
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Silver ring, walnut, indigo…"}
+        ),
+    )
     category = forms.ChoiceField(required=False, label="Category")
     maker = forms.ChoiceField(required=False, label="Maker")
-    material = forms.ChoiceField(required=False, label="Material",
-                                 choices=[("", "Any material"), *Material.Kind.choices])
-    price_min = forms.IntegerField(required=False, min_value=0, label="From",
-                                   widget=forms.NumberInput(attrs={"placeholder": "0",
-                                                                   "inputmode": "numeric"}))
-    price_max = forms.IntegerField(required=False, min_value=0, label="To",
-                                   widget=forms.NumberInput(attrs={"placeholder": "any",
-                                                                   "inputmode": "numeric"}))
+    material = forms.ChoiceField(
+        required=False, label="Material", choices=[("", "Any material"), *Material.Kind.choices]
+    )
+    price_min = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="From",
+        widget=forms.NumberInput(attrs={"placeholder": "0", "inputmode": "numeric"}),
+    )
+    price_max = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="To",
+        widget=forms.NumberInput(attrs={"placeholder": "any", "inputmode": "numeric"}),
+    )
     open = forms.BooleanField(required=False, label="Open for commissions")
     responsible = forms.BooleanField(required=False, label="Recycled or certified materials")
-    sort = forms.ChoiceField(required=False, label="Sort",
-                             choices=[(k, label) for k, (label, _) in SORTS.items()])
+    sort = forms.ChoiceField(
+        required=False, label="Sort", choices=[(k, label) for k, (label, _) in SORTS.items()]
+    )
 
     def __init__(self, data, *, facets: dict):
         super().__init__(data)
@@ -84,26 +97,36 @@ class PersonalisationForm(forms.Form):
             name = f"opt-{option.id}"
             if option.kind == PersonalisationOption.Kind.TEXT:
                 self.fields[name] = forms.CharField(
-                    label=option.label, required=option.required, help_text=option.help_text,
+                    label=option.label,
+                    required=option.required,
+                    help_text=option.help_text,
                     max_length=option.max_length or 200,
-                    widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                  "maxlength": option.max_length or 200}))
+                    widget=forms.TextInput(
+                        attrs={"autocomplete": "off", "maxlength": option.max_length or 200}
+                    ),
+                )
             else:
                 choices = list(option.choices.all())
                 self.fields[name] = forms.TypedChoiceField(
-                    label=option.label, required=option.required, help_text=option.help_text,
-                    coerce=int, empty_value=None,
-                    choices=([] if option.required else [("", "None")]) + [
-                        (c.id, self._choice_label(c)) for c in choices],
+                    label=option.label,
+                    required=option.required,
+                    help_text=option.help_text,
+                    coerce=int,
+                    empty_value=None,
+                    choices=([] if option.required else [("", "None")])
+                    + [(c.id, self._choice_label(c)) for c in choices],
                     initial=min(choices, key=lambda c: c.price_delta_cents).id
-                    if option.required and choices else "",
+                    if option.required and choices
+                    else "",
                 )
 
     def _choice_label(self, choice: OptionChoice) -> str:
         if not choice.price_delta_cents:
             return choice.label
         sign = "+" if choice.price_delta_cents > 0 else ""
-        return f"{choice.label} ({sign}{format_money(choice.price_delta_cents, self.piece.currency)})"
+        return (
+            f"{choice.label} ({sign}{format_money(choice.price_delta_cents, self.piece.currency)})"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -139,8 +162,13 @@ class PersonalisationForm(forms.Form):
                 rows.append({"option": option.label, "value": value, "price_delta_cents": 0})
             else:
                 choice = by_id[value]
-                rows.append({"option": option.label, "value": choice.label,
-                             "price_delta_cents": choice.price_delta_cents})
+                rows.append(
+                    {
+                        "option": option.label,
+                        "value": choice.label,
+                        "price_delta_cents": choice.price_delta_cents,
+                    }
+                )
         return rows
 
 
@@ -148,17 +176,31 @@ class PersonalisationForm(forms.Form):
 
 
 class MakerProfileForm(forms.ModelForm):
-    portrait = ImageField(required=False, label="Portrait",
-                          help_text="A photo of you or your bench. JPEG, PNG, WebP or HEIC, up to 15 MB.")
+    portrait = ImageField(
+        required=False,
+        label="Portrait",
+        help_text="A photo of you or your bench. JPEG, PNG, WebP or HEIC, up to 15 MB.",
+    )
 
     class Meta:
         model = Maker
-        fields = ["display_name", "craft", "tagline", "story", "location",
-                  "accepting_commissions", "capacity", "typical_lead_weeks", "workshop_address"]
-        labels = {"display_name": "Name shown to buyers",
-                  "accepting_commissions": "Open for new commissions",
-                  "capacity": "Commissions at once",
-                  "typical_lead_weeks": "Typical weeks per piece"}
+        fields = [
+            "display_name",
+            "craft",
+            "tagline",
+            "story",
+            "location",
+            "accepting_commissions",
+            "capacity",
+            "typical_lead_weeks",
+            "workshop_address",
+        ]
+        labels = {
+            "display_name": "Name shown to buyers",
+            "accepting_commissions": "Open for new commissions",
+            "capacity": "Commissions at once",
+            "typical_lead_weeks": "Typical weeks per piece",
+        }
         widgets = {"story": forms.Textarea(attrs={"rows": 8})}
 
     def clean_capacity(self) -> int:
@@ -188,18 +230,31 @@ class MaterialForm(forms.ModelForm):
 
 
 class PieceForm(forms.ModelForm):
-    base_price_cents = MoneyField(label="Base price", min_cents=100,
-                                  help_text="What the piece costs before personalisation.")
+    base_price_cents = MoneyField(
+        label="Base price", min_cents=100, help_text="What the piece costs before personalisation."
+    )
 
     class Meta:
         model = Piece
-        fields = ["title", "description", "category", "base_price_cents", "lead_time_min_weeks",
-                  "lead_time_max_weeks", "made_to_order", "materials"]
-        labels = {"lead_time_min_weeks": "Lead time, at least (weeks)",
-                  "lead_time_max_weeks": "Lead time, at most (weeks)",
-                  "made_to_order": "Made to order (not ready made)"}
-        widgets = {"materials": forms.CheckboxSelectMultiple,
-                   "description": forms.Textarea(attrs={"rows": 6})}
+        fields = [
+            "title",
+            "description",
+            "category",
+            "base_price_cents",
+            "lead_time_min_weeks",
+            "lead_time_max_weeks",
+            "made_to_order",
+            "materials",
+        ]
+        labels = {
+            "lead_time_min_weeks": "Lead time, at least (weeks)",
+            "lead_time_max_weeks": "Lead time, at most (weeks)",
+            "made_to_order": "Made to order (not ready made)",
+        }
+        widgets = {
+            "materials": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
 
     def __init__(self, *args, maker: Maker, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,41 +266,57 @@ class PieceForm(forms.ModelForm):
         cleaned = super().clean()
         low, high = cleaned.get("lead_time_min_weeks"), cleaned.get("lead_time_max_weeks")
         if low is not None and high is not None and low > high:
-            self.add_error("lead_time_max_weeks", "The longest lead time cannot be shorter than the shortest.")
+            self.add_error(
+                "lead_time_max_weeks", "The longest lead time cannot be shorter than the shortest."
+            )
         return cleaned
 
 
 class PhotoUploadForm(forms.Form):
-    photos = MultipleImageField(label="Add photos", max_files=8,
-                                help_text="Up to 8 at once. JPEG, PNG, WebP or HEIC, up to 15 MB each.")
-    alt_text = forms.CharField(required=False, max_length=200, label="Describe the photos",
-                               help_text="For buyers who cannot see them, e.g. “Ring on a wooden table”.")
+    photos = MultipleImageField(
+        label="Add photos",
+        max_files=8,
+        help_text="Up to 8 at once. JPEG, PNG, WebP or HEIC, up to 15 MB each.",
+    )
+    alt_text = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Describe the photos",
+        help_text="For buyers who cannot see them, e.g. “Ring on a wooden table”.",
+    )
 
 
 class OptionForm(forms.ModelForm):
     """A personalisation option. Choices are typed one per line, `Label | +price`:
 
-        Silver
-        9ct gold | +320
-        Sapphire | +40.50
+    Silver
+    9ct gold | +320
+    Sapphire | +40.50
     """
 
     choices_text = forms.CharField(
-        required=False, label="Choices", widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line. Add a price change after a bar: “9ct gold | +320”.")
+        required=False,
+        label="Choices",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line. Add a price change after a bar: “9ct gold | +320”.",
+    )
 
     class Meta:
         model = PersonalisationOption
         fields = ["kind", "label", "help_text", "required", "max_length"]
-        labels = {"help_text": "Hint for the buyer", "required": "The buyer must fill this in",
-                  "max_length": "Most characters (text options)"}
+        labels = {
+            "help_text": "Hint for the buyer",
+            "required": "The buyer must fill this in",
+            "max_length": "Most characters (text options)",
+        }
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
         if self.instance.pk and not self.is_bound:
             self.initial["choices_text"] = "\n".join(
-                self._choice_line(c) for c in self.instance.choices.all())
+                self._choice_line(c) for c in self.instance.choices.all()
+            )
 
     def _choice_line(self, choice: OptionChoice) -> str:
         if not choice.price_delta_cents:
@@ -277,8 +348,12 @@ class OptionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == PersonalisationOption.Kind.CHOICE and not cleaned.get("choices_text"):
+        if cleaned.get("kind") == PersonalisationOption.Kind.CHOICE and not cleaned.get(
+            "choices_text"
+        ):
             self.add_error("choices_text", "A choice option needs at least one choice.")
         if cleaned.get("kind") == PersonalisationOption.Kind.TEXT and cleaned.get("choices_text"):
-            self.add_error("choices_text", "Text options have no choices; switch to a choice option.")
+            self.add_error(
+                "choices_text", "Text options have no choices; switch to a choice option."
+            )
         return cleaned

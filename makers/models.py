@@ -43,8 +43,9 @@ class Availability:
 class Maker(models.Model):
     """A maker's profile. A user linked here is a maker and has a studio."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="maker")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="maker"
+    )
     slug = models.SlugField(max_length=80, unique=True)
     display_name = models.CharField(max_length=120)
     craft = models.CharField(max_length=80, help_text="e.g. Silversmith, Woodworker")
@@ -53,7 +54,8 @@ class Maker(models.Model):
     location = models.CharField(max_length=120, blank=True)
     accepting_commissions = models.BooleanField(default=True)
     capacity = models.PositiveSmallIntegerField(
-        default=3, help_text="How many commissions you work on at once.")
+        default=3, help_text="How many commissions you work on at once."
+    )
     # Kept by the commissions app under a row lock on this maker when a commission
     # takes or frees a slot, so capacity checks never race.
     slots_taken = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -61,10 +63,13 @@ class Maker(models.Model):
     # from each piece's estimated weeks and keeps this current). Empty: no plan yet.
     next_start_on = models.DateField(null=True, blank=True, editable=False)
     workshop_address = models.TextField(
-        blank=True, help_text="Where buyers send a piece to rework. Shown only to a buyer "
-                              "whose rework you have agreed.")
+        blank=True,
+        help_text="Where buyers send a piece to rework. Shown only to a buyer "
+        "whose rework you have agreed.",
+    )
     typical_lead_weeks = models.PositiveSmallIntegerField(
-        default=4, help_text="How long a typical piece takes once you start.")
+        default=4, help_text="How long a typical piece takes once you start."
+    )
     featured = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -86,7 +91,9 @@ class Maker(models.Model):
         else:
             # Full: when the queue says the next slot frees, or failing a plan, when a
             # typical piece on the bench would be finished.
-            start = max(today, self.next_start_on or today + timedelta(weeks=self.typical_lead_weeks))
+            start = max(
+                today, self.next_start_on or today + timedelta(weeks=self.typical_lead_weeks)
+            )
         return Availability(self.accepting_commissions, self.capacity, open_slots, start)
 
 
@@ -160,8 +167,9 @@ class Piece(models.Model):
     title = models.CharField(max_length=140)
     slug = models.SlugField(max_length=160, unique=True)
     description = models.TextField(blank=True)
-    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="pieces")
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="pieces"
+    )
     base_price_cents = models.PositiveIntegerField(help_text="In minor units (cents).")
     # The lowest price a buyer can pay: the base price plus the cheapest choice of each
     # required option (and any discount an optional choice gives). Kept by
@@ -172,8 +180,9 @@ class Piece(models.Model):
     lead_time_max_weeks = models.PositiveSmallIntegerField(default=4)
     made_to_order = models.BooleanField(default=True)
     materials = models.ManyToManyField(Material, blank=True, related_name="pieces")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     featured = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -192,16 +201,20 @@ class Piece(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(lead_time_min_weeks__lte=models.F("lead_time_max_weeks")),
-                                   name="piece_lead_time_min_le_max"),
+            models.CheckConstraint(
+                condition=Q(lead_time_min_weeks__lte=models.F("lead_time_max_weeks")),
+                name="piece_lead_time_min_le_max",
+            ),
         ]
         # The catalog's "newest" order, and its price order.
-        indexes = [models.Index(fields=["status", "-published_at", "-id"]),
-                   models.Index(fields=["status", "price_from_cents", "id"]),
-                   # A maker's page lists their published pieces.
-                   models.Index(fields=["maker", "status"]),
-                   # The home page's few featured pieces, without scanning the rest.
-                   models.Index(fields=["featured", "status", "-published_at", "-id"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"]),
+            models.Index(fields=["status", "price_from_cents", "id"]),
+            # A maker's page lists their published pieces.
+            models.Index(fields=["maker", "status"]),
+            # The home page's few featured pieces, without scanning the rest.
+            models.Index(fields=["featured", "status", "-published_at", "-id"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -246,7 +259,8 @@ class PersonalisationOption(models.Model):
     help_text = models.CharField(max_length=200, blank=True)
     required = models.BooleanField(default=False)
     max_length = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Text options: the most characters that fit.")
+        null=True, blank=True, help_text="Text options: the most characters that fit."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -257,8 +271,9 @@ class PersonalisationOption(models.Model):
 
 
 class OptionChoice(models.Model):
-    option = models.ForeignKey(PersonalisationOption, on_delete=models.CASCADE,
-                               related_name="choices")
+    option = models.ForeignKey(
+        PersonalisationOption, on_delete=models.CASCADE, related_name="choices"
+    )
     label = models.CharField(max_length=80)
     price_delta_cents = models.IntegerField(default=0, help_text="Added to the base price.")
     position = models.PositiveSmallIntegerField(default=0)

@@ -28,13 +28,17 @@ class Estimate:
     accepting: bool
 
 
-def piece_estimate(piece: Piece, choices: list[OptionChoice], *,
-                   today: date | None = None) -> Estimate:
+def piece_estimate(
+    piece: Piece, choices: list[OptionChoice], *, today: date | None = None
+) -> Estimate:
     """The total for the chosen options and the delivery window from the maker's real
     availability: work starts when a slot is free, then takes the piece's lead time."""
     base = piece.base_price
     lines = tuple(
-        PriceLine(f"{choice.option.label}: {choice.label}", Money(choice.price_delta_cents, piece.currency))
+        PriceLine(
+            f"{choice.option.label}: {choice.label}",
+            Money(choice.price_delta_cents, piece.currency),
+        )
         for choice in choices
         if choice.price_delta_cents
     )

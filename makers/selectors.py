@@ -98,10 +98,17 @@ MAKER_LIST_LIMIT = 60
 def catalog_facets(*, maker: str = "") -> dict:
     """The choices the filter form offers: two small queries (three when many makers and
     one of them is chosen)."""
-    makers = list(Maker.objects.order_by("display_name").values_list("slug", "display_name")
-                  [:MAKER_LIST_LIMIT + 1])
+    makers = list(
+        Maker.objects.order_by("display_name").values_list("slug", "display_name")[
+            : MAKER_LIST_LIMIT + 1
+        ]
+    )
     if len(makers) > MAKER_LIST_LIMIT:
-        makers = list(Maker.objects.filter(slug=maker).values_list("slug", "display_name")) if maker else []
+        makers = (
+            list(Maker.objects.filter(slug=maker).values_list("slug", "display_name"))
+            if maker
+            else []
+        )
     return {"categories": list(Category.objects.values_list("slug", "name")), "makers": makers}
 
 

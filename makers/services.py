@@ -28,12 +28,14 @@ class CatalogError(Exception):
 
 # --- Derived fields the catalog searches and sorts on --------------------------------------
 
+
 def piece_price_from_cents(piece: Piece) -> int:
     """The lowest total a buyer can reach: base price, the cheapest choice of every required
     option, and any optional choice that lowers the price."""
     lowest = (
-        OptionChoice.objects.filter(option__piece=piece,
-                                    option__kind=PersonalisationOption.Kind.CHOICE)
+        OptionChoice.objects.filter(
+            option__piece=piece, option__kind=PersonalisationOption.Kind.CHOICE
+        )
         .values("option_id", "option__required")
         .annotate(lowest=Min("price_delta_cents"))
     )
@@ -72,8 +74,11 @@ def maker_pieces_refresh(*, maker: Maker) -> None:
 
 # --- The maker's profile -------------------------------------------------------------------
 
+
 @transaction.atomic
-def maker_profile_update(*, maker: Maker, fields: dict, portrait: ContentFile | None = None) -> Maker:
+def maker_profile_update(
+    *, maker: Maker, fields: dict, portrait: ContentFile | None = None
+) -> Maker:
     """Save the profile; a new portrait replaces the old one (its files go after commit)."""
     # Compare with what is stored: a bound ModelForm has already set the new values on
     # the instance it was given.
@@ -94,6 +99,7 @@ def maker_profile_update(*, maker: Maker, fields: dict, portrait: ContentFile | 
 
 
 # --- Materials -----------------------------------------------------------------------------
+
 
 @transaction.atomic
 def material_save(*, maker: Maker, material: Material | None = None, fields: dict) -> Material:
@@ -120,6 +126,7 @@ def material_delete(*, material: Material) -> None:
 
 
 # --- Pieces ----------------------------------------------------------------------------------
+
 
 def _unique_slug(maker: Maker, title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(f"{maker.slug} {title}")[:150] or f"{maker.slug}-piece"
@@ -168,14 +175,18 @@ def piece_set_status(*, piece: Piece, status: str) -> Piece:
 
 # --- Photos ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def piece_photos_add(*, piece: Piece, files: list[ContentFile], alt_text: str = "") -> list[PiecePhoto]:
+def piece_photos_add(
+    *, piece: Piece, files: list[ContentFile], alt_text: str = ""
+) -> list[PiecePhoto]:
     """Add cleaned photos after the existing ones; their sizes are rendered after commit."""
     start = (piece.photos.aggregate(last=Max("position"))["last"] or -1) + 1
     photos = []
     for offset, image in enumerate(files):
-        photo = PiecePhoto.objects.create(piece=piece, image=image, position=start + offset,
-                                          alt_text=alt_text or piece.title)
+        photo = PiecePhoto.objects.create(
+            piece=piece, image=image, position=start + offset, alt_text=alt_text or piece.title
+        )
         queue_renditions(photo)
         photos.append(photo)
     return photos
@@ -184,8 +195,11 @@ def piece_photos_add(*, piece: Piece, files: list[ContentFile], alt_text: str = 
 @transaction.atomic
 def piece_photo_move(*, photo: PiecePhoto, direction: str) -> None:
     """Swap a photo with its neighbour; the first photo is the piece's cover."""
-    photos = list(PiecePhoto.objects.select_for_update().filter(piece_id=photo.piece_id)
-                  .order_by("position", "id"))
+    photos = list(
+        PiecePhoto.objects.select_for_update()
+        .filter(piece_id=photo.piece_id)
+        .order_by("position", "id")
+    )
     index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(photos):
@@ -199,16 +213,24 @@ def piece_photo_move(*, photo: PiecePhoto, direction: str) -> None:
 def piece_photo_delete(*, photo: PiecePhoto) -> None:
     piece = photo.piece
     if piece.is_published and piece.photos.count() == 1:
-        raise CatalogError("A published piece needs a photo: add another first, or withdraw the piece.")
+        raise CatalogError(
+            "A published piece needs a photo: add another first, or withdraw the piece."
+        )
     delete_files(photo)
     photo.delete()
 
 
 # --- Personalisation options -----------------------------------------------------------------
 
+
 @transaction.atomic
-def option_save(*, piece: Piece, option: PersonalisationOption | None = None, fields: dict,
-                choices: list[tuple[str, int]]) -> PersonalisationOption:
+def option_save(
+    *,
+    piece: Piece,
+    option: PersonalisationOption | None = None,
+    fields: dict,
+    choices: list[tuple[str, int]],
+) -> PersonalisationOption:
     """Create or change an option and replace its choices. Commissions keep their own
     copy of what was chosen, so changing an option never rewrites an order."""
     if option is None:

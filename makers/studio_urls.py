@@ -19,11 +19,15 @@ urlpatterns = [
     # A piece's photos
     path("pieces/<slug:slug>/photos/", views.photos_add, name="photos_add"),
     path("pieces/<slug:slug>/photos/<int:photo_id>/move/", views.photo_move, name="photo_move"),
-    path("pieces/<slug:slug>/photos/<int:photo_id>/delete/", views.photo_delete,
-         name="photo_delete"),
+    path(
+        "pieces/<slug:slug>/photos/<int:photo_id>/delete/", views.photo_delete, name="photo_delete"
+    ),
     # A piece's personalisation options
     path("pieces/<slug:slug>/options/new/", views.option_edit, name="option_new"),
     path("pieces/<slug:slug>/options/<int:option_id>/", views.option_edit, name="option_edit"),
-    path("pieces/<slug:slug>/options/<int:option_id>/delete/", views.option_delete,
-         name="option_delete"),
+    path(
+        "pieces/<slug:slug>/options/<int:option_id>/delete/",
+        views.option_delete,
+        name="option_delete",
+    ),
 ]

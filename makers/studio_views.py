@@ -35,10 +35,16 @@ def _piece_page(request: HttpRequest, piece: Piece, **forms) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     maker = request.user.maker
     counts = dict(maker.pieces.values_list("status").annotate(n=Count("id")))
-    return render(request, "studio/dashboard.html", {
-        "maker": maker, "availability": maker.availability(), "counts": counts,
-        "materials_count": maker.materials.count(),
-    })
+    return render(
+        request,
+        "studio/dashboard.html",
+        {
+            "maker": maker,
+            "availability": maker.availability(),
+            "counts": counts,
+            "materials_count": maker.materials.count(),
+        },
+    )
 
 
 @maker_required
@@ -47,8 +53,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = MakerProfileForm(request.POST or None, request.FILES or None, instance=maker)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "portrait"}
-        services.maker_profile_update(maker=maker, fields=fields,
-                                      portrait=form.cleaned_data["portrait"])
+        services.maker_profile_update(
+            maker=maker, fields=fields, portrait=form.cleaned_data["portrait"]
+        )
         messages.success(request, "Your profile is saved.")
         return redirect("studio:profile")
     return render(request, "studio/profile.html", {"form": form, "maker": maker})
@@ -62,8 +69,11 @@ def materials(request: HttpRequest) -> HttpResponse:
         services.material_save(maker=maker, fields=form.cleaned_data)
         messages.success(request, f"{form.cleaned_data['name']} is added to your materials.")
         return redirect("studio:materials")
-    return render(request, "studio/materials.html", {
-        "form": form, "materials": maker.materials.annotate(piece_count=Count("pieces"))})
+    return render(
+        request,
+        "studio/materials.html",
+        {"form": form, "materials": maker.materials.annotate(piece_count=Count("pieces"))},
+    )
 
 
 @maker_required
@@ -92,9 +102,15 @@ def pieces(request: HttpRequest) -> HttpResponse:
     pieces = request.user.maker.pieces.order_by("-updated_at")
     if status in Piece.Status.values:
         pieces = pieces.filter(status=status)
-    return render(request, "studio/pieces.html", {
-        "pieces": pieces.annotate(photo_count=Count("photos")), "status": status,
-        "statuses": Piece.Status.choices})
+    return render(
+        request,
+        "studio/pieces.html",
+        {
+            "pieces": pieces.annotate(photo_count=Count("photos")),
+            "status": status,
+            "statuses": Piece.Status.choices,
+        },
+    )
 
 
 @maker_required
@@ -139,8 +155,9 @@ def photos_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = PhotoUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _piece_page(request, piece, photo_form=form, partial="photos")
-    added = services.piece_photos_add(piece=piece, files=form.cleaned_data["photos"],
-                                      alt_text=form.cleaned_data["alt_text"])
+    added = services.piece_photos_add(
+        piece=piece, files=form.cleaned_data["photos"], alt_text=form.cleaned_data["alt_text"]
+    )
     messages.success(request, f"{len(added)} photo(s) added.")
     if request.htmx:
         return _piece_page(request, piece, partial="photos")
@@ -175,16 +192,20 @@ def photo_delete(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse
 @maker_required
 def option_edit(request: HttpRequest, slug: str, option_id: int | None = None) -> HttpResponse:
     piece = _get_piece_for_maker(request.user, slug)
-    option = get_object_or_404(PersonalisationOption, pk=option_id, piece=piece) if option_id else None
+    option = (
+        get_object_or_404(PersonalisationOption, pk=option_id, piece=piece) if option_id else None
+    )
     form = OptionForm(request.POST or None, instance=option, currency=piece.currency)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "choices_text"}
-        services.option_save(piece=piece, option=option, fields=fields,
-                             choices=form.cleaned_data["choices_text"])
+        services.option_save(
+            piece=piece, option=option, fields=fields, choices=form.cleaned_data["choices_text"]
+        )
         messages.success(request, f"“{fields['label']}” saved.")
         return redirect("studio:piece_edit", slug=piece.slug)
-    return render(request, "studio/option_edit.html", {"form": form, "piece": piece,
-                                                        "option": option})
+    return render(
+        request, "studio/option_edit.html", {"form": form, "piece": piece, "option": option}
+    )
 
 
 @require_POST

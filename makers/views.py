@@ -25,10 +25,14 @@ def _partial(request: HttpRequest, template: str, partial: str) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "makers/home.html", {
-        "makers": selectors.featured_makers(),
-        "pieces": selectors.featured_pieces(),
-    })
+    return render(
+        request,
+        "makers/home.html",
+        {
+            "makers": selectors.featured_makers(),
+            "pieces": selectors.featured_pieces(),
+        },
+    )
 
 
 @require_GET
@@ -38,8 +42,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET, facets=facets)
     pieces = selectors.catalog_pieces(form.catalog_query())
     page = Paginator(pieces, PIECES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, _partial(request, "makers/catalog.html", "results"),
-                  {"form": form, "page": page})
+    return render(
+        request, _partial(request, "makers/catalog.html", "results"), {"form": form, "page": page}
+    )
 
 
 @require_GET
@@ -55,13 +60,17 @@ def maker_detail(request: HttpRequest, slug: str) -> HttpResponse:
         maker = selectors.maker_for_page(slug)
     except Maker.DoesNotExist:
         raise Http404("No maker here.") from None
-    return render(request, "makers/maker.html", {
-        "maker": maker,
-        "availability": maker.availability(),
-        "materials": list(maker.materials.all()),
-        "pieces": selectors.maker_pieces(maker)[:PIECES_PER_PAGE],
-        "piece_count": maker.pieces.published().count(),
-    })
+    return render(
+        request,
+        "makers/maker.html",
+        {
+            "maker": maker,
+            "availability": maker.availability(),
+            "materials": list(maker.materials.all()),
+            "pieces": selectors.maker_pieces(maker)[:PIECES_PER_PAGE],
+            "piece_count": maker.pieces.published().count(),
+        },
+    )
 
 
 @require_GET
@@ -75,5 +84,8 @@ def piece_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = any(key.startswith("opt-") for key in request.GET)
     form = PersonalisationForm(piece, request.GET if chosen else None)
     estimate = piece_estimate(piece, form.selected_choices())
-    return render(request, _partial(request, "makers/piece.html", "price"),
-                  {"piece": piece, "form": form, "estimate": estimate})
+    return render(
+        request,
+        _partial(request, "makers/piece.html", "price"),
+        {"piece": piece, "form": form, "estimate": estimate},
+    )

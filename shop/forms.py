@@ -9,12 +9,19 @@ from shop.money import amount_text, decimals, format_money, parse_money
 class MoneyField(forms.CharField):
     """An amount typed as "120" or "1,250.50"; cleans to integer minor units (cents)."""
 
-    def __init__(self, *, currency: str | None = None, min_cents: int = 0,
-                 max_cents: int = 100_000_000, **kwargs):
+    def __init__(
+        self,
+        *,
+        currency: str | None = None,
+        min_cents: int = 0,
+        max_cents: int = 100_000_000,
+        **kwargs,
+    ):
         self.currency = (currency or settings.SHOP_CURRENCY).upper()
         self.min_cents, self.max_cents = min_cents, max_cents
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal",
-                                                          "autocomplete": "off"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -39,9 +46,11 @@ class MoneyField(forms.CharField):
         if cents < self.min_cents:
             raise forms.ValidationError(
                 f"The amount must be at least {format_money(self.min_cents, self.currency)}.",
-                code="min_value")
+                code="min_value",
+            )
         if cents > self.max_cents:
             raise forms.ValidationError(
                 f"The amount can be at most {format_money(self.max_cents, self.currency)}.",
-                code="max_value")
+                code="max_value",
+            )
         return cents

@@ -36,6 +36,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if settings.REDIS_URL:
         checks["redis"] = _check_redis(settings.REDIS_URL)
     healthy = all(status == "ok" for status in checks.values())
-    body = {"status": "ok" if healthy else "down", "checks": checks,
-            "database_engine": connection.vendor}
+    body = {
+        "status": "ok" if healthy else "down",
+        "checks": checks,
+        "database_engine": connection.vendor,
+    }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -56,7 +56,7 @@ def amount_text(cents: int, currency: str) -> str:
 
 
 def parse_money(text: str, currency: str) -> int:
-    """"12.5" -> 1250 for a 2-decimal currency; raises ValueError on anything else."""
+    """ "12.5" -> 1250 for a 2-decimal currency; raises ValueError on anything else."""
     exponent = decimals(currency)
     cleaned = text.strip().replace(",", "")
     if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "").isdigit():

@@ -167,9 +167,16 @@ if MEDIA_BACKEND == "s3":
     if not _media["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("MEDIA_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
     # Same bucket, its own prefix, and links that are signed and short-lived.
-    _private = {"BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {**_media["OPTIONS"], "location": "private", "custom_domain": None,
-                            "querystring_auth": True, "querystring_expire": 300}}
+    _private = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media["OPTIONS"],
+            "location": "private",
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
 else:
     _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     _private = {"BACKEND": "shop.storage.PrivateFileSystemStorage"}
@@ -248,8 +255,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # With Redis, sessions are read from the cache and written through to the database.
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
-                  else "django.contrib.sessions.backends.db")
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 CACHES = {
     "default": (

@@ -60,16 +60,24 @@ def _session(obj) -> CheckoutSession:
     intent = obj.get("payment_intent")
     if isinstance(intent, dict):
         intent = intent.get("id")
-    return CheckoutSession(id=obj["id"], url=obj.get("url") or "", status=obj.get("status") or "",
-                           payment_status=obj.get("payment_status") or "unpaid",
-                           payment_intent=intent, expires_at=int(obj.get("expires_at") or 0))
+    return CheckoutSession(
+        id=obj["id"],
+        url=obj.get("url") or "",
+        status=obj.get("status") or "",
+        payment_status=obj.get("payment_status") or "unpaid",
+        payment_intent=intent,
+        expires_at=int(obj.get("expires_at") or 0),
+    )
 
 
 def checkout_session_create(params: dict, *, idempotency_key: str) -> CheckoutSession:
     """Create a Checkout Session; the same key always gives back the same session."""
     try:
-        return _session(_client().v1.checkout.sessions.create(
-            params=params, options={"idempotency_key": idempotency_key}))
+        return _session(
+            _client().v1.checkout.sessions.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        )
     except stripe.StripeError as e:
         raise GatewayError(str(e)) from e
 
@@ -81,13 +89,15 @@ def checkout_session_retrieve(session_id: str) -> CheckoutSession:
         raise GatewayError(str(e)) from e
 
 
-def refund_create(*, payment_intent: str, amount: int, idempotency_key: str,
-                  metadata: dict) -> dict:
+def refund_create(
+    *, payment_intent: str, amount: int, idempotency_key: str, metadata: dict
+) -> dict:
     """Refund (part of) a payment; the same key never refunds twice."""
     try:
         refund = _client().v1.refunds.create(
             params={"payment_intent": payment_intent, "amount": amount, "metadata": metadata},
-            options={"idempotency_key": idempotency_key})
+            options={"idempotency_key": idempotency_key},
+        )
     except stripe.StripeError as e:
         raise GatewayError(str(e)) from e
     return {"id": refund["id"], "status": refund["status"]}
@@ -106,6 +116,7 @@ def events_list(*, created_gte: int, created_lt: int | None = None, types: list[
 
 # --- Webhook signatures ------------------------------------------------------------------------
 
+
 class BadSignature(Exception):
     """A webhook whose signature is missing, wrong or too old."""
 
@@ -116,8 +127,9 @@ def event_from_webhook(payload: bytes, signature_header: str | None) -> dict:
     if not signature_header:
         raise BadSignature("No Stripe-Signature header.")
     try:
-        stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature_header,
-                                              webhook_secret(), SIGNATURE_TOLERANCE)
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature_header, webhook_secret(), SIGNATURE_TOLERANCE
+        )
         event = json.loads(payload)
     except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as e:
         raise BadSignature(str(e)) from e
@@ -126,7 +138,9 @@ def event_from_webhook(payload: bytes, signature_header: str | None) -> dict:
     return event
 
 
-def signature_header(payload: bytes, *, secret: str | None = None, timestamp: int | None = None) -> str:
+def signature_header(
+    payload: bytes, *, secret: str | None = None, timestamp: int | None = None
+) -> str:
     """The Stripe-Signature header for a payload: `t=<unix time>,v1=<HMAC-SHA256 of
     "<t>.<payload>">`. The local test payments sign their events with it."""
     timestamp = int(timestamp or time.time())

@@ -23,6 +23,9 @@ urlpatterns = [
 if settings.MEDIA_BACKEND == "file":
     # Local media: fine for a laptop and a single small server; production uses S3.
     urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve,
-                {"document_root": settings.MEDIA_ROOT}),
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
     ]

@@ -21,8 +21,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port),
-                                      timeout=2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2
+        ):
             return True
     except OSError:
         return False
@@ -63,6 +64,7 @@ def _test_settings(settings, tmp_path):
 
 # --- People -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def make_user(db):
     from shop.accounts.models import User
@@ -93,19 +95,29 @@ def maker(db):
     """A maker's profile; `maker.user` is the person who logs in."""
     from tests.factories import MakerFactory
 
-    return MakerFactory(user__email="maker@example.test", user__name="Mara Silversmith",
-                        display_name="Mara Silversmith", slug="mara", craft="Silversmith")
+    return MakerFactory(
+        user__email="maker@example.test",
+        user__name="Mara Silversmith",
+        display_name="Mara Silversmith",
+        slug="mara",
+        craft="Silversmith",
+    )
 
 
 @pytest.fixture
 def other_maker(db):
     from tests.factories import MakerFactory
 
-    return MakerFactory(user__email="other.maker@example.test", display_name="Tomas Woodworker",
-                        slug="tomas", craft="Woodworker")
+    return MakerFactory(
+        user__email="other.maker@example.test",
+        display_name="Tomas Woodworker",
+        slug="tomas",
+        craft="Woodworker",
+    )
 
 
 # --- A real Celery worker on Redis and PostgreSQL ----------------------------------------
+
 
 def _test_database_url() -> str:
     from django.db import connection
@@ -124,8 +136,10 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
 
     if not (settings.REDIS_URL and os.environ.get("DATABASE_URL", "").startswith("postgres")):
-        skip_or_fail("needs Redis and PostgreSQL for a real Celery worker",
-                     "set DATABASE_URL=postgres://... and REDIS_URL=redis://..., or run .ci/run")
+        skip_or_fail(
+            "needs Redis and PostgreSQL for a real Celery worker",
+            "set DATABASE_URL=postgres://... and REDIS_URL=redis://..., or run .ci/run",
+        )
     if not _reachable(settings.REDIS_URL, 6379):
         skip_or_fail(f"Redis unreachable at {settings.REDIS_URL}", "start redis-server")
 
@@ -150,10 +164,24 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         state["runs"] += 1
         log = open(log_dir / f"worker-{state['runs']}.log", "w")  # noqa: SIM115
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "shop", "worker", "--loglevel=INFO",
-             f"--concurrency={concurrency}", "--pool=prefork", "--without-mingle",
-             "--without-gossip", f"--hostname=test{state['runs']}-{os.getpid()}@%h"],
-            cwd=ROOT, env={**env, **extra_env}, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "shop",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                "--pool=prefork",
+                "--without-mingle",
+                "--without-gossip",
+                f"--hostname=test{state['runs']}-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env={**env, **extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
             # Its own process group, so a kill reaches the pool's children and not pytest.
             start_new_session=True,
         )
@@ -185,8 +213,13 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     app.control.purge()
     start()
     try:
-        yield {"mail_dir": mail_dir, "media_root": media_root, "start": start, "stop": stop,
-               "state": state}
+        yield {
+            "mail_dir": mail_dir,
+            "media_root": media_root,
+            "start": start,
+            "stop": stop,
+            "state": state,
+        }
     finally:
         stop()
 

@@ -87,7 +87,8 @@ class PieceFactory(factory.django.DjangoModelFactory):
     status = Piece.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
     search_text = factory.LazyAttribute(
-        lambda o: f"{o.title}\n{o.description}\n{o.maker.display_name}\n{o.maker.craft}")
+        lambda o: f"{o.title}\n{o.description}\n{o.maker.display_name}\n{o.maker.craft}"
+    )
 
 
 class PiecePhotoFactory(factory.django.DjangoModelFactory):

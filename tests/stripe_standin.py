@@ -57,8 +57,9 @@ class StripeStandIn:
         self.fail_next: int = 0  # answer the next N calls with a 500, to test retries
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self):
         self.thread.start()
@@ -89,15 +90,21 @@ class StripeStandIn:
         session_id = self.new_id("cs")
         item = params["line_items"][0]["price_data"]
         session = {
-            "id": session_id, "object": "checkout.session", "mode": params["mode"],
-            "url": f"https://checkout.stripe.test/c/pay/{session_id}", "status": "open",
-            "payment_status": "unpaid", "payment_intent": None,
-            "amount_total": int(item["unit_amount"]), "currency": item["currency"],
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": params["mode"],
+            "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+            "status": "open",
+            "payment_status": "unpaid",
+            "payment_intent": None,
+            "amount_total": int(item["unit_amount"]),
+            "currency": item["currency"],
             "client_reference_id": params.get("client_reference_id"),
             "customer_email": params.get("customer_email"),
             "metadata": params.get("metadata", {}),
             "payment_intent_metadata": params.get("payment_intent_data", {}).get("metadata", {}),
-            "success_url": params["success_url"], "cancel_url": params["cancel_url"],
+            "success_url": params["success_url"],
+            "cancel_url": params["cancel_url"],
             "expires_at": int(params.get("expires_at") or time.time() + 86400),
             "line_items_name": item["product_data"]["name"],
         }
@@ -105,9 +112,14 @@ class StripeStandIn:
         return session
 
     def _refund_create(self, params: dict) -> dict:
-        refund = {"id": self.new_id("re"), "object": "refund", "status": "succeeded",
-                  "amount": int(params["amount"]), "payment_intent": params["payment_intent"],
-                  "metadata": params.get("metadata", {})}
+        refund = {
+            "id": self.new_id("re"),
+            "object": "refund",
+            "status": "succeeded",
+            "amount": int(params["amount"]),
+            "payment_intent": params["payment_intent"],
+            "metadata": params.get("metadata", {}),
+        }
         self.refunds[refund["id"]] = refund
         return refund
 
@@ -116,14 +128,21 @@ class StripeStandIn:
         gte, lt = int(created.get("gte", 0)), int(created.get("lt", 2**40))
         types = set(params.get("types", []))
         # Stripe lists newest first, `limit` at a time, continued by `starting_after`.
-        matching = [e for e in sorted(self.events, key=lambda e: -e["created"])
-                    if gte <= e["created"] < lt and (not types or e["type"] in types)]
+        matching = [
+            e
+            for e in sorted(self.events, key=lambda e: -e["created"])
+            if gte <= e["created"] < lt and (not types or e["type"] in types)
+        ]
         if params.get("starting_after"):
             ids = [e["id"] for e in matching]
-            matching = matching[ids.index(params["starting_after"]) + 1:]
+            matching = matching[ids.index(params["starting_after"]) + 1 :]
         limit = int(params.get("limit", 10))
-        return {"object": "list", "url": "/v1/events", "data": matching[:limit],
-                "has_more": len(matching) > limit}
+        return {
+            "object": "list",
+            "url": "/v1/events",
+            "data": matching[:limit],
+            "has_more": len(matching) > limit,
+        }
 
     def _handler(self):
         standin = self
@@ -168,9 +187,15 @@ class StripeStandIn:
     # --- What the test makes happen at Stripe ------------------------------------------------
 
     def event(self, event_type: str, obj: dict, *, created: int | None = None) -> dict:
-        event = {"id": self.new_id("evt"), "object": "event", "type": event_type,
-                 "api_version": "2025-01-01", "created": created or int(time.time()),
-                 "livemode": False, "data": {"object": dict(obj)}}
+        event = {
+            "id": self.new_id("evt"),
+            "object": "event",
+            "type": event_type,
+            "api_version": "2025-01-01",
+            "created": created or int(time.time()),
+            "livemode": False,
+            "data": {"object": dict(obj)},
+        }
         self.events.append(event)
         return event
 
@@ -188,13 +213,22 @@ class StripeStandIn:
         return self.event("checkout.session.expired", session)
 
     def charge_refunded(self, refund: dict, amount: int) -> dict:
-        session = next(s for s in self.sessions.values()
-                       if s["payment_intent"] == refund["payment_intent"])
-        return self.event("charge.refunded", {
-            "id": self.new_id("ch"), "object": "charge", "payment_intent": refund["payment_intent"],
-            "amount": amount, "amount_refunded": refund["amount"], "refunded": True,
-            "metadata": session["payment_intent_metadata"],
-            "refunds": {"object": "list", "data": [refund]}})
+        session = next(
+            s for s in self.sessions.values() if s["payment_intent"] == refund["payment_intent"]
+        )
+        return self.event(
+            "charge.refunded",
+            {
+                "id": self.new_id("ch"),
+                "object": "charge",
+                "payment_intent": refund["payment_intent"],
+                "amount": amount,
+                "amount_refunded": refund["amount"],
+                "refunded": True,
+                "metadata": session["payment_intent_metadata"],
+                "refunds": {"object": "list", "data": [refund]},
+            },
+        )
 
 
 def _error(message: str) -> dict:

@@ -50,7 +50,8 @@ def event_store(event: dict, *, source: str) -> bool:
     try:
         with transaction.atomic():
             _, created = StripeEvent.objects.get_or_create(
-                id=event["id"], defaults={"type": event["type"], "payload": event, "source": source})
+                id=event["id"], defaults={"type": event["type"], "payload": event, "source": source}
+            )
             if created:
                 enqueue_on_commit(APPLY_TASK, event["id"])
     except IntegrityError:
@@ -77,7 +78,8 @@ def event_apply(*, event_id: str) -> str:
         return "no such event"
     except Exception as e:
         StripeEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
-            attempts=F("attempts") + 1, last_error=f"{type(e).__name__}: {e}"[:2000])
+            attempts=F("attempts") + 1, last_error=f"{type(e).__name__}: {e}"[:2000]
+        )
         raise
 
 
@@ -95,25 +97,37 @@ def _dispatch(kind: str, obj: dict) -> str:
             return services.payment_failed(payment_id=payment.pk, reason="The bank declined it.")
         return services.payment_expired(payment_id=payment.pk)
     if kind == "charge.refunded":
-        outcomes = [services.refund_confirmed(
-            refund_stripe_id=refund["id"], payment_intent=obj.get("payment_intent"),
-            amount=refund.get("amount", 0), status=refund.get("status", "succeeded"),
-            metadata={**(obj.get("metadata") or {}), **(refund.get("metadata") or {})})
-            for refund in (obj.get("refunds") or {}).get("data", [])]
+        outcomes = [
+            services.refund_confirmed(
+                refund_stripe_id=refund["id"],
+                payment_intent=obj.get("payment_intent"),
+                amount=refund.get("amount", 0),
+                status=refund.get("status", "succeeded"),
+                metadata={**(obj.get("metadata") or {}), **(refund.get("metadata") or {})},
+            )
+            for refund in (obj.get("refunds") or {}).get("data", [])
+        ]
         return ", ".join(outcomes) or "no refunds listed"
     # refund.* and charge.refund.updated carry the refund itself.
     return services.refund_confirmed(
-        refund_stripe_id=obj["id"], payment_intent=obj.get("payment_intent"),
-        amount=obj.get("amount", 0), status=obj.get("status", ""),
-        metadata=obj.get("metadata") or {})
+        refund_stripe_id=obj["id"],
+        payment_intent=obj.get("payment_intent"),
+        amount=obj.get("amount", 0),
+        status=obj.get("status", ""),
+        metadata=obj.get("metadata") or {},
+    )
 
 
 def events_retry_unprocessed(*, now=None) -> int:
     """Beat task: enqueue again what was stored but never applied."""
     now = now or timezone.now()
-    ids = list(StripeEvent.objects.filter(processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS,
-                                          received_at__lt=now - RETRY_AFTER)
-               .order_by("received_at").values_list("id", flat=True)[:500])
+    ids = list(
+        StripeEvent.objects.filter(
+            processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS, received_at__lt=now - RETRY_AFTER
+        )
+        .order_by("received_at")
+        .values_list("id", flat=True)[:500]
+    )
     for event_id in ids:
         enqueue_on_commit(APPLY_TASK, event_id)
     return len(ids)
@@ -124,8 +138,10 @@ def events_reconcile(*, since, until=None) -> dict:
     webhook never brought (the hourly beat task, and `manage.py stripe_reconcile`)."""
     if gateway.test_mode():
         return {"listed": 0, "new": 0}
-    events = gateway.events_list(created_gte=int(since.timestamp()),
-                                 created_lt=int(until.timestamp()) if until else None,
-                                 types=list(HANDLED))
+    events = gateway.events_list(
+        created_gte=int(since.timestamp()),
+        created_lt=int(until.timestamp()) if until else None,
+        types=list(HANDLED),
+    )
     new = sum(event_store(event, source="reconcile") for event in events)
     return {"listed": len(events), "new": new}

@@ -16,21 +16,35 @@ from shop import stripe_gateway as gateway
 
 
 def _deliver(event_type: str, obj: dict) -> dict:
-    event = {"id": gateway.local_id("evt"), "object": "event", "type": event_type,
-             "created": int(time.time()), "livemode": False, "data": {"object": obj}}
+    event = {
+        "id": gateway.local_id("evt"),
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {"object": obj},
+    }
     payload = json.dumps(event).encode()
     return webhook_receive(payload, gateway.signature_header(payload), source="local")
 
 
 def _session_object(session: TestCheckoutSession) -> dict:
     payment = session.payment
-    return {"id": session.id, "object": "checkout.session", "status": session.status,
-            "payment_status": session.payment_status,
-            "payment_intent": session.payment_intent if session.payment_status == "paid" else None,
-            "amount_total": payment.amount_cents, "currency": payment.currency.lower(),
-            "client_reference_id": payment.commission.reference,
-            "metadata": {"payment_id": str(payment.public_id),
-                         "commission": payment.commission.reference, "kind": payment.kind}}
+    return {
+        "id": session.id,
+        "object": "checkout.session",
+        "status": session.status,
+        "payment_status": session.payment_status,
+        "payment_intent": session.payment_intent if session.payment_status == "paid" else None,
+        "amount_total": payment.amount_cents,
+        "currency": payment.currency.lower(),
+        "client_reference_id": payment.commission.reference,
+        "metadata": {
+            "payment_id": str(payment.public_id),
+            "commission": payment.commission.reference,
+            "kind": payment.kind,
+        },
+    }
 
 
 def test_checkout_pay(session: TestCheckoutSession) -> dict:
@@ -62,13 +76,31 @@ def local_refund(refund: Payment, metadata: dict) -> dict:
     intent = original.payment_intent_id or gateway.local_id("pi")
 
     def send() -> None:
-        _deliver("charge.refunded", {
-            "id": gateway.local_id("ch"), "object": "charge", "payment_intent": intent,
-            "amount": original.amount_cents, "amount_refunded": refund.amount_cents,
-            "refunded": True, "metadata": {"payment_id": metadata["payment_id"]},
-            "refunds": {"object": "list", "data": [{
-                "id": refund_id, "object": "refund", "amount": refund.amount_cents,
-                "status": "succeeded", "payment_intent": intent, "metadata": metadata}]}})
+        _deliver(
+            "charge.refunded",
+            {
+                "id": gateway.local_id("ch"),
+                "object": "charge",
+                "payment_intent": intent,
+                "amount": original.amount_cents,
+                "amount_refunded": refund.amount_cents,
+                "refunded": True,
+                "metadata": {"payment_id": metadata["payment_id"]},
+                "refunds": {
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": refund_id,
+                            "object": "refund",
+                            "amount": refund.amount_cents,
+                            "status": "succeeded",
+                            "payment_intent": intent,
+                            "metadata": metadata,
+                        }
+                    ],
+                },
+            },
+        )
 
     # After our refund row has its Stripe id, like a real webhook arriving a moment later.
     transaction.on_commit(send)

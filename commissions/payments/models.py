@@ -36,25 +36,29 @@ class Payment(models.Model):
         REFUND_FAILED = "refund_failed", "Refund failed"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    commission = models.ForeignKey("commissions.Commission", on_delete=models.PROTECT,
-                                   related_name="payments")
+    commission = models.ForeignKey(
+        "commissions.Commission", on_delete=models.PROTECT, related_name="payments"
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     amount_cents = models.PositiveIntegerField()
     currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
     payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
-    refund_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="refunds")
+    refund_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
     refund_id = models.CharField(max_length=255, blank=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.TextField(
-        "reason", blank=True, help_text="Why a payment failed, or why a refund was made.")
+        "reason", blank=True, help_text="Why a payment failed, or why a refund was made."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -62,12 +66,15 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="refund", refund_of__isnull=False)
                 | (~Q(kind="refund") & Q(refund_of__isnull=True)),
-                name="payment_refund_points_at_a_payment"),
+                name="payment_refund_points_at_a_payment",
+            ),
         ]
 
     def __str__(self) -> str:
-        return (f"{self.get_kind_display()} {self.amount} for {self.commission.reference} "
-                f"({self.get_status_display().lower()})")
+        return (
+            f"{self.get_kind_display()} {self.amount} for {self.commission.reference} "
+            f"({self.get_status_display().lower()})"
+        )
 
     @property
     def amount(self) -> Money:
@@ -81,8 +88,11 @@ class StripeEvent(models.Model):
     id = models.CharField(max_length=255, primary_key=True)
     type = models.CharField(max_length=100, db_index=True)
     payload = models.JSONField()
-    source = models.CharField(max_length=10, default="webhook",
-                              help_text="webhook, reconcile (the Events API) or local (test payments)")
+    source = models.CharField(
+        max_length=10,
+        default="webhook",
+        help_text="webhook, reconcile (the Events API) or local (test payments)",
+    )
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)

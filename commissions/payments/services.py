@@ -31,16 +31,26 @@ SESSION_LIFETIME = timedelta(hours=24) - timedelta(minutes=1)
 SESSION_REUSE_MARGIN = timedelta(minutes=10)
 REFUND_TASK = "commissions.payments.tasks.refund_send"
 
-PAYABLE = {Payment.Kind.DEPOSIT: Status.AWAITING_DEPOSIT,
-           Payment.Kind.BALANCE: Status.AWAITING_BALANCE}
+PAYABLE = {
+    Payment.Kind.DEPOSIT: Status.AWAITING_DEPOSIT,
+    Payment.Kind.BALANCE: Status.AWAITING_BALANCE,
+}
 SETTLED = (Payment.Status.PAID, Payment.Status.REFUNDED)
 
 
 def _notify(commission: Commission, *, to: str, template: str, **context) -> None:
     url = settings.SITE_URL + commission.get_absolute_url()
-    email_queue(to=to, template=template,
-                context={"commission": commission, "url": url, "maker": commission.maker,
-                         "buyer": commission.buyer, **context})
+    email_queue(
+        to=to,
+        template=template,
+        context={
+            "commission": commission,
+            "url": url,
+            "maker": commission.maker,
+            "buyer": commission.buyer,
+            **context,
+        },
+    )
 
 
 def accepted_quote(commission: Commission) -> Quote | None:
@@ -51,7 +61,11 @@ def amount_due(commission: Commission, kind: str) -> int:
     quote = accepted_quote(commission)
     if quote is None:
         return 0
-    return quote.deposit_cents if kind == Payment.Kind.DEPOSIT else quote.price_cents - quote.deposit_cents
+    return (
+        quote.deposit_cents
+        if kind == Payment.Kind.DEPOSIT
+        else quote.price_cents - quote.deposit_cents
+    )
 
 
 def paid(commission: Commission, kind: str) -> Payment | None:
@@ -59,6 +73,7 @@ def paid(commission: Commission, kind: str) -> Payment | None:
 
 
 # --- Starting a payment -----------------------------------------------------------------------
+
 
 def payment_start(*, commission: Commission, by, kind: str) -> Payment:
     """The buyer presses "Pay": hand back the open Checkout Session for this payment, or
@@ -73,16 +88,21 @@ def payment_start(*, commission: Commission, by, kind: str) -> Payment:
     else:
         session = gateway.checkout_session_create(params, idempotency_key=key)
     Payment.objects.filter(pk=payment.pk, checkout_session_id__isnull=True).update(
-        checkout_session_id=session.id, checkout_url=session.url,
-        expires_at=timezone.now() + SESSION_LIFETIME)
+        checkout_session_id=session.id,
+        checkout_url=session.url,
+        expires_at=timezone.now() + SESSION_LIFETIME,
+    )
     payment.refresh_from_db()
     return payment
 
 
 @transaction.atomic
 def _payment_for_checkout(*, commission: Commission, by, kind: str) -> Payment:
-    commission = Commission.objects.select_for_update(of=("self",)).select_related("maker", "buyer").get(
-        pk=commission.pk)
+    commission = (
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("maker", "buyer")
+        .get(pk=commission.pk)
+    )
     if workflow.role_of(by, commission) != BUYER:
         raise NotAllowed("Only the buyer pays for this commission.")
     if paid(commission, kind):
@@ -93,39 +113,49 @@ def _payment_for_checkout(*, commission: Commission, by, kind: str) -> Payment:
     if amount <= 0:
         raise NotAllowed(f"There is no {kind} to pay.")
     now = timezone.now()
-    open_ = (commission.payments.filter(kind=kind, status=Payment.Status.PENDING)
-             .order_by("-created_at").first())
+    open_ = (
+        commission.payments.filter(kind=kind, status=Payment.Status.PENDING)
+        .order_by("-created_at")
+        .first()
+    )
     if open_ and (open_.expires_at is None or open_.expires_at > now + SESSION_REUSE_MARGIN):
         return open_  # the session in progress (or one whose creation failed: same key)
     if open_:
         Payment.objects.filter(pk=open_.pk, status=Payment.Status.PENDING).update(
-            status=Payment.Status.EXPIRED)
+            status=Payment.Status.EXPIRED
+        )
     if commission.payments.filter(kind=kind, status=Payment.Status.PROCESSING).exists():
         raise NotAllowed("Your payment is still being processed by the bank; we will email you.")
-    return Payment.objects.create(commission=commission, kind=kind, amount_cents=amount,
-                                  currency=commission.currency)
+    return Payment.objects.create(
+        commission=commission, kind=kind, amount_cents=amount, currency=commission.currency
+    )
 
 
 def _checkout_params(payment: Payment) -> dict:
     commission = payment.commission
     what = "Deposit" if payment.kind == Payment.Kind.DEPOSIT else "Balance"
-    metadata = {"payment_id": str(payment.public_id), "commission": commission.reference,
-                "kind": payment.kind}
+    metadata = {
+        "payment_id": str(payment.public_id),
+        "commission": commission.reference,
+        "kind": payment.kind,
+    }
     return_path = reverse("payments:return", args=[payment.public_id])
     return {
         "mode": "payment",
-        "line_items": [{
-            "quantity": 1,
-            "price_data": {
-                "currency": payment.currency.lower(),
-                "unit_amount": payment.amount_cents,
-                "product_data": {
-                    "name": f"{what} for “{commission.title}”",
-                    "description": f"Commission {commission.reference} with "
-                                   f"{commission.maker.display_name}",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": payment.currency.lower(),
+                    "unit_amount": payment.amount_cents,
+                    "product_data": {
+                        "name": f"{what} for “{commission.title}”",
+                        "description": f"Commission {commission.reference} with "
+                        f"{commission.maker.display_name}",
+                    },
                 },
-            },
-        }],
+            }
+        ],
         "client_reference_id": commission.reference,
         "customer_email": commission.buyer.email,
         "metadata": metadata,
@@ -146,23 +176,34 @@ def _local(url: str, session_id: str) -> str:
 def _test_session_create(payment: Payment, params: dict) -> gateway.CheckoutSession:
     session_id = gateway.local_id("cs")
     session = TestCheckoutSession.objects.create(
-        id=session_id, payment=payment, payment_intent=gateway.local_id("pi"),
+        id=session_id,
+        payment=payment,
+        payment_intent=gateway.local_id("pi"),
         success_url=_local(params["success_url"], session_id),
         cancel_url=_local(params["cancel_url"], session_id),
-        expires_at=timezone.now() + SESSION_LIFETIME)
-    return gateway.CheckoutSession(id=session.id, url=reverse("payments:test_checkout",
-                                                              args=[session.id]),
-                                   payment_status="unpaid", status="open", payment_intent=None,
-                                   expires_at=int(session.expires_at.timestamp()))
+        expires_at=timezone.now() + SESSION_LIFETIME,
+    )
+    return gateway.CheckoutSession(
+        id=session.id,
+        url=reverse("payments:test_checkout", args=[session.id]),
+        payment_status="unpaid",
+        status="open",
+        payment_intent=None,
+        expires_at=int(session.expires_at.timestamp()),
+    )
 
 
 def session_retrieve(session_id: str) -> gateway.CheckoutSession:
     if gateway.test_mode():
         s = TestCheckoutSession.objects.get(pk=session_id)
-        return gateway.CheckoutSession(id=s.id, url="", payment_status=s.payment_status,
-                                       status=s.status,
-                                       payment_intent=s.payment_intent if s.payment_status == "paid" else None,
-                                       expires_at=int(s.expires_at.timestamp()))
+        return gateway.CheckoutSession(
+            id=s.id,
+            url="",
+            payment_status=s.payment_status,
+            status=s.status,
+            payment_intent=s.payment_intent if s.payment_status == "paid" else None,
+            expires_at=int(s.expires_at.timestamp()),
+        )
     return gateway.checkout_session_retrieve(session_id)
 
 
@@ -183,14 +224,19 @@ def payment_sync(*, payment: Payment) -> Payment:
 
 # --- Applying what Stripe tells us --------------------------------------------------------------
 
+
 def _locked(payment_id: int) -> Payment:
     """Lock the maker, the commission and the payment, in that order."""
     row = Payment.objects.values("commission_id", "commission__maker_id").get(pk=payment_id)
     Maker.objects.select_for_update().get(pk=row["commission__maker_id"])
     Commission.objects.select_for_update().get(pk=row["commission_id"])
-    return Payment.objects.select_for_update(of=("self",)).select_related(
-        "commission", "commission__maker", "commission__buyer", "commission__maker__user").get(
-        pk=payment_id)
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related(
+            "commission", "commission__maker", "commission__buyer", "commission__maker__user"
+        )
+        .get(pk=payment_id)
+    )
 
 
 @transaction.atomic
@@ -215,7 +261,9 @@ def fulfil(*, payment_id: int, payment_intent: str | None) -> str:
     payment.status, payment.paid_at = Payment.Status.PAID, timezone.now()
     payment.payment_intent_id = payment_intent or payment.payment_intent_id
     payment.save(update_fields=["status", "paid_at", "payment_intent_id"])
-    others = commission.payments.filter(kind=payment.kind, status__in=SETTLED).exclude(pk=payment.pk)
+    others = commission.payments.filter(kind=payment.kind, status__in=SETTLED).exclude(
+        pk=payment.pk
+    )
     if others.exists():
         # Paid twice for one thing (two sessions open at once): give this one back.
         refund_start(payment=payment, reason="A second payment for the same thing.")
@@ -227,12 +275,19 @@ def fulfil(*, payment_id: int, payment_intent: str | None) -> str:
         return f"refunded: commission {commission.status}"
     if payment.kind == Payment.Kind.DEPOSIT:
         start = Status.IN_PROGRESS if commission.slot == Slot.BENCH else Status.SCHEDULED
-        workflow.advance(commission, start, by=None, role=SYSTEM, note=f"Deposit {payment.amount} paid.")
+        workflow.advance(
+            commission, start, by=None, role=SYSTEM, note=f"Deposit {payment.amount} paid."
+        )
         for to in (commission.buyer.email, commission.maker.user.email):
             _notify(commission, to=to, template="deposit_received", payment=payment)
     else:
-        workflow.advance(commission, Status.READY_TO_SHIP, by=None, role=SYSTEM,
-                         note=f"Balance {payment.amount} paid.")
+        workflow.advance(
+            commission,
+            Status.READY_TO_SHIP,
+            by=None,
+            role=SYSTEM,
+            note=f"Balance {payment.amount} paid.",
+        )
         for to in (commission.buyer.email, commission.maker.user.email):
             _notify(commission, to=to, template="balance_received", payment=payment)
     return "paid"
@@ -257,8 +312,12 @@ def payment_failed(*, payment_id: int, reason: str = "") -> str:
         return f"stays {payment.status}"
     payment.status, payment.failure_reason = Payment.Status.FAILED, reason
     payment.save(update_fields=["status", "failure_reason"])
-    _notify(payment.commission, to=payment.commission.buyer.email, template="payment_failed",
-            payment=payment)
+    _notify(
+        payment.commission,
+        to=payment.commission.buyer.email,
+        template="payment_failed",
+        payment=payment,
+    )
     return "failed"
 
 
@@ -274,15 +333,21 @@ def payment_expired(*, payment_id: int) -> str:
 
 # --- Refunds ----------------------------------------------------------------------------------------
 
+
 def refund_start(*, payment: Payment, reason: str) -> Payment | None:
     """Ask for the whole of a paid payment back; Stripe is called by a task after commit
     (retried with backoff), with an idempotency key, so it is refunded once."""
     if payment.status != Payment.Status.PAID or payment.refunds.exists():
         return None
-    refund = Payment.objects.create(commission=payment.commission, kind=Payment.Kind.REFUND,
-                                    refund_of=payment, amount_cents=payment.amount_cents,
-                                    currency=payment.currency,
-                                    status=Payment.Status.REFUND_PENDING, failure_reason=reason)
+    refund = Payment.objects.create(
+        commission=payment.commission,
+        kind=Payment.Kind.REFUND,
+        refund_of=payment,
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        status=Payment.Status.REFUND_PENDING,
+        failure_reason=reason,
+    )
     enqueue_on_commit(REFUND_TASK, refund.pk)
     return refund
 
@@ -291,7 +356,8 @@ def refunds_for(commission: Commission, *, reason: str) -> list[Payment]:
     """Every paid payment of the commission, refunded (the owner cancelled it)."""
     refunds = []
     for payment in commission.payments.filter(status=Payment.Status.PAID).exclude(
-            kind=Payment.Kind.REFUND):
+        kind=Payment.Kind.REFUND
+    ):
         refund = refund_start(payment=payment, reason=reason)
         if refund:
             refunds.append(refund)
@@ -304,24 +370,30 @@ def refund_send(*, refund_id: int) -> str:
     if refund.refund_id or refund.status != Payment.Status.REFUND_PENDING:
         return "already sent"
     original = refund.refund_of
-    metadata = {"refund_payment_id": str(refund.public_id), "payment_id": str(original.public_id),
-                "commission": refund.commission.reference}
+    metadata = {
+        "refund_payment_id": str(refund.public_id),
+        "payment_id": str(original.public_id),
+        "commission": refund.commission.reference,
+    }
     if gateway.test_mode():
         from commissions.payments.local import local_refund
 
         result = local_refund(refund, metadata)
     else:
-        result = gateway.refund_create(payment_intent=original.payment_intent_id,
-                                       amount=refund.amount_cents,
-                                       idempotency_key=f"refund-{refund.public_id}",
-                                       metadata=metadata)
+        result = gateway.refund_create(
+            payment_intent=original.payment_intent_id,
+            amount=refund.amount_cents,
+            idempotency_key=f"refund-{refund.public_id}",
+            metadata=metadata,
+        )
     Payment.objects.filter(pk=refund.pk, refund_id="").update(refund_id=result["id"])
     return result["status"]
 
 
 @transaction.atomic
-def refund_confirmed(*, refund_stripe_id: str, payment_intent: str | None, amount: int,
-                     metadata: dict, status: str) -> str:
+def refund_confirmed(
+    *, refund_stripe_id: str, payment_intent: str | None, amount: int, metadata: dict, status: str
+) -> str:
     """Stripe says a refund succeeded (or failed). Finds our refund row by its Stripe id
     or metadata, records a refund made elsewhere (the Stripe dashboard) as a new row, and
     marks the original payment refunded once all of it is back — even if its own paid
@@ -330,15 +402,23 @@ def refund_confirmed(*, refund_stripe_id: str, payment_intent: str | None, amoun
     if original is None:
         return "unknown payment"
     original = _locked(original.pk)
-    refund = (Payment.objects.filter(kind=Payment.Kind.REFUND, refund_id=refund_stripe_id).first()
-              or Payment.objects.filter(kind=Payment.Kind.REFUND,
-                                        public_id=metadata.get("refund_payment_id") or None).first())
+    refund = (
+        Payment.objects.filter(kind=Payment.Kind.REFUND, refund_id=refund_stripe_id).first()
+        or Payment.objects.filter(
+            kind=Payment.Kind.REFUND, public_id=metadata.get("refund_payment_id") or None
+        ).first()
+    )
     if refund is None:
-        refund = Payment.objects.create(commission=original.commission, kind=Payment.Kind.REFUND,
-                                        refund_of=original, amount_cents=amount,
-                                        currency=original.currency, refund_id=refund_stripe_id,
-                                        status=Payment.Status.REFUND_PENDING,
-                                        failure_reason="Refunded outside the shop.")
+        refund = Payment.objects.create(
+            commission=original.commission,
+            kind=Payment.Kind.REFUND,
+            refund_of=original,
+            amount_cents=amount,
+            currency=original.currency,
+            refund_id=refund_stripe_id,
+            status=Payment.Status.REFUND_PENDING,
+            failure_reason="Refunded outside the shop.",
+        )
     if refund.status != Payment.Status.REFUND_PENDING:
         return f"refund already {refund.status}"
     if status in ("failed", "canceled"):
@@ -350,28 +430,40 @@ def refund_confirmed(*, refund_stripe_id: str, payment_intent: str | None, amoun
     refund.status, refund.refunded_at = Payment.Status.REFUND_SUCCEEDED, timezone.now()
     refund.refund_id = refund.refund_id or refund_stripe_id
     refund.save(update_fields=["status", "refunded_at", "refund_id"])
-    back = sum(original.refunds.filter(status=Payment.Status.REFUND_SUCCEEDED)
-               .values_list("amount_cents", flat=True))
+    back = sum(
+        original.refunds.filter(status=Payment.Status.REFUND_SUCCEEDED).values_list(
+            "amount_cents", flat=True
+        )
+    )
     if back >= original.amount_cents and original.status != Payment.Status.REFUNDED:
         original.status = Payment.Status.REFUNDED
         original.paid_at = original.paid_at or timezone.now()
         original.refunded_at = timezone.now()
         original.payment_intent_id = original.payment_intent_id or (payment_intent or "")
         original.save(update_fields=["status", "paid_at", "refunded_at", "payment_intent_id"])
-    _notify(original.commission, to=original.commission.buyer.email, template="refund_issued",
-            payment=refund)
+    _notify(
+        original.commission,
+        to=original.commission.buyer.email,
+        template="refund_issued",
+        payment=refund,
+    )
     return "refunded"
 
 
 def _payment_from(metadata: dict, payment_intent: str | None) -> Payment | None:
     public_id = (metadata or {}).get("payment_id")
     if public_id:
-        payment = Payment.objects.filter(public_id=public_id).exclude(kind=Payment.Kind.REFUND).first()
+        payment = (
+            Payment.objects.filter(public_id=public_id).exclude(kind=Payment.Kind.REFUND).first()
+        )
         if payment:
             return payment
     if payment_intent:
-        return Payment.objects.filter(payment_intent_id=payment_intent).exclude(
-            kind=Payment.Kind.REFUND).first()
+        return (
+            Payment.objects.filter(payment_intent_id=payment_intent)
+            .exclude(kind=Payment.Kind.REFUND)
+            .first()
+        )
     return None
 
 
@@ -382,19 +474,33 @@ def payment_for_session(session: dict) -> Payment | None:
 
 # --- The maker finishes the piece -------------------------------------------------------------
 
+
 @transaction.atomic
 def commission_mark_finished(*, commission: Commission, by) -> Commission:
     """The maker says the piece is done: the buyer is asked for the balance (or, if the
     deposit was the whole price, it is ready to ship straight away)."""
-    commission = Commission.objects.select_for_update(of=("self",)).select_related("maker", "buyer").get(
-        pk=commission.pk)
-    workflow.advance(commission, Status.AWAITING_BALANCE, by=by, role=MAKER,
-                     note="The piece is finished.")
+    commission = (
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("maker", "buyer")
+        .get(pk=commission.pk)
+    )
+    workflow.advance(
+        commission, Status.AWAITING_BALANCE, by=by, role=MAKER, note="The piece is finished."
+    )
     balance = amount_due(commission, Payment.Kind.BALANCE)
     if balance <= 0:
-        workflow.advance(commission, Status.READY_TO_SHIP, by=None, role=SYSTEM,
-                         note="Paid in full with the deposit.")
+        workflow.advance(
+            commission,
+            Status.READY_TO_SHIP,
+            by=None,
+            role=SYSTEM,
+            note="Paid in full with the deposit.",
+        )
         return commission
-    _notify(commission, to=commission.buyer.email, template="balance_due",
-            balance=accepted_quote(commission).balance)
+    _notify(
+        commission,
+        to=commission.buyer.email,
+        template="balance_due",
+        balance=accepted_quote(commission).balance,
+    )
     return commission

@@ -17,8 +17,11 @@ from shop import stripe_gateway as gateway
 
 
 def _payment_for_buyer(user, public_id) -> Payment:
-    payment = Payment.objects.select_related("commission", "commission__maker").filter(
-        public_id=public_id, commission__buyer=user).first()
+    payment = (
+        Payment.objects.select_related("commission", "commission__maker")
+        .filter(public_id=public_id, commission__buyer=user)
+        .first()
+    )
     if payment is None:
         raise Http404("No payment here.")
     return payment
@@ -36,8 +39,11 @@ def pay(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
         messages.error(request, str(e))
         return redirect(commission)
     except gateway.GatewayError:
-        messages.error(request, "We could not reach the payment provider. Nothing was charged; "
-                                "please try again in a minute.")
+        messages.error(
+            request,
+            "We could not reach the payment provider. Nothing was charged; "
+            "please try again in a minute.",
+        )
         return redirect(commission)
     return redirect(payment.checkout_url, permanent=False)
 
@@ -46,8 +52,9 @@ def pay(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
 @login_required
 def payment_return(request: HttpRequest, public_id) -> HttpResponse:
     payment = services.payment_sync(payment=_payment_for_buyer(request.user, public_id))
-    return render(request, "payments/return.html", {"payment": payment,
-                                                    "commission": payment.commission})
+    return render(
+        request, "payments/return.html", {"payment": payment, "commission": payment.commission}
+    )
 
 
 @require_GET
@@ -55,8 +62,11 @@ def payment_return(request: HttpRequest, public_id) -> HttpResponse:
 def payment_status(request: HttpRequest, public_id) -> HttpResponse:
     """Polled by the return page until the payment is confirmed."""
     payment = services.payment_sync(payment=_payment_for_buyer(request.user, public_id))
-    return render(request, "payments/return.html#status", {"payment": payment,
-                                                           "commission": payment.commission})
+    return render(
+        request,
+        "payments/return.html#status",
+        {"payment": payment, "commission": payment.commission},
+    )
 
 
 @csrf_exempt
@@ -74,15 +84,20 @@ def test_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
     """The local stand-in for Stripe's hosted page: "Test payment — no money moves"."""
     if not gateway.test_mode():
         raise Http404("Test payments are off: Stripe keys are configured.")
-    session = get_object_or_404(TestCheckoutSession.objects.select_related(
-        "payment", "payment__commission", "payment__commission__maker"), pk=session_id)
+    session = get_object_or_404(
+        TestCheckoutSession.objects.select_related(
+            "payment", "payment__commission", "payment__commission__maker"
+        ),
+        pk=session_id,
+    )
     if request.method == "POST":
         if request.POST.get("action") == "pay":
             local.test_checkout_pay(session)
             return redirect(session.success_url)
         return redirect(session.cancel_url)
-    return render(request, "payments/test_checkout.html", {"session": session,
-                                                           "payment": session.payment})
+    return render(
+        request, "payments/test_checkout.html", {"session": session, "payment": session.payment}
+    )
 
 
 test_checkout.__test__ = False  # not a pytest test

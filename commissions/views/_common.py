@@ -19,8 +19,10 @@ def keep_draft_and_log_in(request: HttpRequest) -> HttpResponse:
     """A visitor pressed send: keep what they typed, ask them to log in or sign up, and
     bring them back to the same form with it all still there."""
     request.session[_draft_key(request)] = {
-        key: request.POST.getlist(key) for key in request.POST
-        if key in DRAFT_FIELDS or key.startswith("opt-")}
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key in DRAFT_FIELDS or key.startswith("opt-")
+    }
     messages.info(request, "Log in or create an account to send this. What you wrote is kept.")
     query = urlencode({"next": request.get_full_path()})
     return redirect(f"{reverse('accounts:login')}?{query}")

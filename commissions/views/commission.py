@@ -27,11 +27,15 @@ def commission_list(request: HttpRequest) -> HttpResponse:
     unread = messaging.unread_by_commission(request.user, [c.id for c in commissions])
     for commission in commissions:
         commission.unread = unread.get(commission.id, 0)
-    return render(request, "commissions/list.html", {
-        "questions": [c for c in commissions if c.status == Status.INQUIRY],
-        "active": [c for c in commissions if c.status not in workflow.FINAL | {Status.INQUIRY}],
-        "ended": [c for c in commissions if c.status in workflow.FINAL],
-    })
+    return render(
+        request,
+        "commissions/list.html",
+        {
+            "questions": [c for c in commissions if c.status == Status.INQUIRY],
+            "active": [c for c in commissions if c.status not in workflow.FINAL | {Status.INQUIRY}],
+            "ended": [c for c in commissions if c.status in workflow.FINAL],
+        },
+    )
 
 
 def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
@@ -40,28 +44,35 @@ def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
     quotes = list(commission.quotes.all())
     payments = list(commission.payments.all())
     open_quote = next((q for q in quotes if q.status == Quote.Status.OPEN), None)
-    return render(request, "commissions/detail.html", {
-        "commission": commission, "role": role,
-        "is_buyer": role == workflow.BUYER, "is_maker": role == workflow.MAKER,
-        "moves": workflow.allowed_moves(commission, role),
-        "open_quote": open_quote,
-        "accepted_quote": next((q for q in quotes if q.status == Quote.Status.ACCEPTED), None),
-        "past_quotes": [q for q in quotes if q.status not in (Quote.Status.OPEN,
-                                                               Quote.Status.ACCEPTED)],
-        "log": commission.log.select_related("by"),
-        "images": commission.images.all(),
-        **_thread(commission),
-        "message_form": forms.get("message_form") or MessageForm(),
-        "decline_form": forms.get("decline_form") or DeclineForm(),
-        "reason_form": ReasonForm(),
-        "heirloom_form": forms.get("heirloom_form") or HeirloomArrivalForm(),
-        "resend_form": ResendForm(),
-        "on_the_bench": commission.status in workflow.ON_THE_BENCH,
-        "can_resend": role == workflow.BUYER and services.can_resend(commission),
-        "payments": [p for p in payments if p.status not in ("pending", "expired")],
-        "processing": any(p.status == "processing" for p in payments),
-        "test_payments": test_mode(),
-    })
+    return render(
+        request,
+        "commissions/detail.html",
+        {
+            "commission": commission,
+            "role": role,
+            "is_buyer": role == workflow.BUYER,
+            "is_maker": role == workflow.MAKER,
+            "moves": workflow.allowed_moves(commission, role),
+            "open_quote": open_quote,
+            "accepted_quote": next((q for q in quotes if q.status == Quote.Status.ACCEPTED), None),
+            "past_quotes": [
+                q for q in quotes if q.status not in (Quote.Status.OPEN, Quote.Status.ACCEPTED)
+            ],
+            "log": commission.log.select_related("by"),
+            "images": commission.images.all(),
+            **_thread(commission),
+            "message_form": forms.get("message_form") or MessageForm(),
+            "decline_form": forms.get("decline_form") or DeclineForm(),
+            "reason_form": ReasonForm(),
+            "heirloom_form": forms.get("heirloom_form") or HeirloomArrivalForm(),
+            "resend_form": ResendForm(),
+            "on_the_bench": commission.status in workflow.ON_THE_BENCH,
+            "can_resend": role == workflow.BUYER and services.can_resend(commission),
+            "payments": [p for p in payments if p.status not in ("pending", "expired")],
+            "processing": any(p.status == "processing" for p in payments),
+            "test_payments": test_mode(),
+        },
+    )
 
 
 def _thread(commission, after_id: int = 0) -> dict:
@@ -74,20 +85,27 @@ def commission_detail(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
     if request.GET.get("payment") == "cancelled":
         # Back from a checkout the buyer cancelled; said once, then the plain address.
-        messages.info(request, "Payment cancelled — nothing was charged. You can pay whenever "
-                               "you are ready.")
+        messages.info(
+            request, "Payment cancelled — nothing was charged. You can pay whenever you are ready."
+        )
         return redirect(commission)
     return _page(request, commission)
 
 
 # --- The buyer ----------------------------------------------------------------------------------
 
+
 @require_POST
 @login_required
 def quote_accept(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
-    act(request, services.quote_accept, "You accepted the quote. Next: the deposit.",
-        commission=commission, by=request.user)
+    act(
+        request,
+        services.quote_accept,
+        "You accepted the quote. Next: the deposit.",
+        commission=commission,
+        by=request.user,
+    )
     return redirect(commission)
 
 
@@ -97,8 +115,14 @@ def quote_decline(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
     form = ReasonForm(request.POST)
     form.is_valid()
-    act(request, services.quote_decline, "You declined the quote; the maker has been told.",
-        commission=commission, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    act(
+        request,
+        services.quote_decline,
+        "You declined the quote; the maker has been told.",
+        commission=commission,
+        by=request.user,
+        reason=form.cleaned_data.get("reason", ""),
+    )
     return redirect(commission)
 
 
@@ -108,8 +132,14 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
     form = ReasonForm(request.POST)
     form.is_valid()
-    act(request, services.commission_withdraw, "You withdrew the request. Nothing was charged.",
-        commission=commission, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    act(
+        request,
+        services.commission_withdraw,
+        "You withdrew the request. Nothing was charged.",
+        commission=commission,
+        by=request.user,
+        reason=form.cleaned_data.get("reason", ""),
+    )
     return redirect(commission)
 
 
@@ -129,6 +159,7 @@ def resend(request: HttpRequest, reference: str) -> HttpResponse:
 
 # --- The maker ----------------------------------------------------------------------------------
 
+
 @login_required
 def quote_new(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
@@ -137,11 +168,20 @@ def quote_new(request: HttpRequest, reference: str) -> HttpResponse:
     form = QuoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if act(request, services.quote_send, "Your quote is sent.", commission=commission,
-               by=request.user, price_cents=data["price"], deposit_cents=data["deposit_cents"],
-               estimated_weeks=data["estimated_weeks"], milestones=data["milestones"],
-               revision_rounds=data["revision_rounds"], valid_until=data["valid_until"],
-               note=data["note"]):
+        if act(
+            request,
+            services.quote_send,
+            "Your quote is sent.",
+            commission=commission,
+            by=request.user,
+            price_cents=data["price"],
+            deposit_cents=data["deposit_cents"],
+            estimated_weeks=data["estimated_weeks"],
+            milestones=data["milestones"],
+            revision_rounds=data["revision_rounds"],
+            valid_until=data["valid_until"],
+            note=data["note"],
+        ):
             return redirect(commission)
     return render(request, "commissions/quote_form.html", {"commission": commission, "form": form})
 
@@ -153,8 +193,14 @@ def request_decline(request: HttpRequest, reference: str) -> HttpResponse:
     form = DeclineForm(request.POST)
     if not form.is_valid():
         return _page(request, commission, decline_form=form)
-    act(request, services.request_decline, "You declined the request; the buyer has your reason.",
-        commission=commission, by=request.user, reason=form.cleaned_data["reason"])
+    act(
+        request,
+        services.request_decline,
+        "You declined the request; the buyer has your reason.",
+        commission=commission,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+    )
     return redirect(commission)
 
 
@@ -162,8 +208,13 @@ def request_decline(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def inquiry_convert(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
-    act(request, services.inquiry_convert, "It is a request now: send a quote when you are ready.",
-        commission=commission, by=request.user)
+    act(
+        request,
+        services.inquiry_convert,
+        "It is a request now: send a quote when you are ready.",
+        commission=commission,
+        by=request.user,
+    )
     return redirect(commission)
 
 
@@ -171,8 +222,13 @@ def inquiry_convert(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def inquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
-    act(request, services.inquiry_close, "The question is closed.", commission=commission,
-        by=request.user)
+    act(
+        request,
+        services.inquiry_close,
+        "The question is closed.",
+        commission=commission,
+        by=request.user,
+    )
     return redirect(commission)
 
 
@@ -180,9 +236,13 @@ def inquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def mark_finished(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
-    act(request, payment_services.commission_mark_finished,
-        "Marked finished: the buyer is asked for the balance.", commission=commission,
-        by=request.user)
+    act(
+        request,
+        payment_services.commission_mark_finished,
+        "Marked finished: the buyer is asked for the balance.",
+        commission=commission,
+        by=request.user,
+    )
     return redirect(commission)
 
 
@@ -193,6 +253,12 @@ def heirloom_arrived(request: HttpRequest, reference: str) -> HttpResponse:
     form = HeirloomArrivalForm(request.POST)
     if not form.is_valid():
         return _page(request, commission, heirloom_form=form)
-    act(request, services.heirloom_received, "Arrival logged; the buyer has been told.",
-        commission=commission, by=request.user, condition=form.cleaned_data["condition"])
+    act(
+        request,
+        services.heirloom_received,
+        "Arrival logged; the buyer has been told.",
+        commission=commission,
+        by=request.user,
+        condition=form.cleaned_data["condition"],
+    )
     return redirect(commission)

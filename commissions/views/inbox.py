@@ -16,7 +16,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     unread = messaging.unread_by_commission(request.user, [c.id for c in commissions])
     for commission in commissions:
         commission.unread = unread.get(commission.id, 0)
-    return render(request, "commissions/inbox.html", {
-        "tabs": [(key, label, counts[key]) for key, (label, _) in selectors.INBOX_TABS.items()],
-        "tab": tab, "commissions": commissions, "expiring": selectors.expiring_soon(maker),
-    })
+    return render(
+        request,
+        "commissions/inbox.html",
+        {
+            "tabs": [(key, label, counts[key]) for key, (label, _) in selectors.INBOX_TABS.items()],
+            "tab": tab,
+            "commissions": commissions,
+            "expiring": selectors.expiring_soon(maker),
+        },
+    )

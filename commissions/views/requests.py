@@ -33,23 +33,35 @@ def request_piece(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and not request.user.is_authenticated:
         return keep_draft_and_log_in(request)
     source = request.POST if request.method == "POST" else (draft(request) or request.GET)
-    choices = PersonalisationForm(piece, source if any(k.startswith("opt-") for k in source) else None)
+    choices = PersonalisationForm(
+        piece, source if any(k.startswith("opt-") for k in source) else None
+    )
     form = _bound(request, PieceRequestForm)
     estimate = piece_estimate(piece, choices.selected_choices())
     if request.method == "POST" and form.is_valid() and choices.is_valid():
         try:
             commission = services.commission_request_piece(
-                buyer=request.user, piece=piece, personalisation=choices.snapshot(),
-                total_cents=estimate.total.cents, **form.cleaned_data)
+                buyer=request.user,
+                piece=piece,
+                personalisation=choices.snapshot(),
+                total_cents=estimate.total.cents,
+                **form.cleaned_data,
+            )
         except NotAllowed as e:
             messages.error(request, str(e))
         else:
             forget_draft(request)
-            messages.success(request, f"Your request is with {piece.maker.display_name}. "
-                                      "You will hear back within 14 days.")
+            messages.success(
+                request,
+                f"Your request is with {piece.maker.display_name}. "
+                "You will hear back within 14 days.",
+            )
             return redirect(commission)
-    return render(request, "commissions/request_piece.html",
-                  {"piece": piece, "choices": choices, "form": form, "estimate": estimate})
+    return render(
+        request,
+        "commissions/request_piece.html",
+        {"piece": piece, "choices": choices, "form": form, "estimate": estimate},
+    )
 
 
 def request_custom(request: HttpRequest, slug: str) -> HttpResponse:
@@ -62,11 +74,18 @@ def request_custom(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             commission = services.commission_request_custom(
-                buyer=request.user, maker=maker, title=data["title"], brief=data["brief"],
-                budget_min_cents=data["budget_min"], budget_max_cents=data["budget_max"],
-                wanted_by=data["wanted_by"], heirloom=data["heirloom"],
-                heirloom_description=data["heirloom_description"], images=data["images"],
-                heirloom_images=data["heirloom_images"])
+                buyer=request.user,
+                maker=maker,
+                title=data["title"],
+                brief=data["brief"],
+                budget_min_cents=data["budget_min"],
+                budget_max_cents=data["budget_max"],
+                wanted_by=data["wanted_by"],
+                heirloom=data["heirloom"],
+                heirloom_description=data["heirloom_description"],
+                images=data["images"],
+                heirloom_images=data["heirloom_images"],
+            )
         except NotAllowed as e:
             messages.error(request, str(e))
         else:
@@ -85,9 +104,13 @@ def ask_maker(request: HttpRequest, slug: str) -> HttpResponse:
     form = _bound(request, InquiryForm)
     if request.method == "POST" and form.is_valid():
         try:
-            commission = services.inquiry_start(buyer=request.user, maker=maker, piece=piece,
-                                                body=form.cleaned_data["body"],
-                                                images=form.cleaned_data["images"])
+            commission = services.inquiry_start(
+                buyer=request.user,
+                maker=maker,
+                piece=piece,
+                body=form.cleaned_data["body"],
+                images=form.cleaned_data["images"],
+            )
         except NotAllowed as e:
             messages.error(request, str(e))
         else:

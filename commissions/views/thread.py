@@ -15,8 +15,11 @@ from commissions.workflow import NotAllowed
 
 def _new_messages(request: HttpRequest, commission, after_id: int) -> HttpResponse:
     messaging.thread_mark_read(commission=commission, user=request.user)
-    return render(request, "commissions/detail.html#new-messages",
-                  {"commission": commission, **_thread(commission, after_id)})
+    return render(
+        request,
+        "commissions/detail.html#new-messages",
+        {"commission": commission, **_thread(commission, after_id)},
+    )
 
 
 @require_GET
@@ -36,8 +39,12 @@ def message_post(request: HttpRequest, reference: str) -> HttpResponse:
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            messaging.message_post(commission=commission, by=request.user,
-                                   body=form.cleaned_data["body"], images=form.cleaned_data["images"])
+            messaging.message_post(
+                commission=commission,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                images=form.cleaned_data["images"],
+            )
         except NotAllowed as e:
             form.add_error(None, str(e))
         else:
@@ -46,16 +53,20 @@ def message_post(request: HttpRequest, reference: str) -> HttpResponse:
         if form.errors:
             return _page(request, commission, message_form=form)
         return redirect(commission.get_absolute_url() + "#thread")
-    response = render(request, "commissions/detail.html#message-form",
-                      {"commission": commission, "message_form": form})
+    response = render(
+        request,
+        "commissions/detail.html#message-form",
+        {"commission": commission, "message_form": form},
+    )
     # The thread asks for what is new straight away rather than at its next poll.
     response["HX-Trigger"] = "thread-changed"
     return response
 
 
 @require_GET
-def private_image(request: HttpRequest, reference: str, kind: str, pk: int,
-                  filename: str) -> HttpResponse:
+def private_image(
+    request: HttpRequest, reference: str, kind: str, pk: int, filename: str
+) -> HttpResponse:
     """A reference photo or attachment, to the commission's buyer and maker only (and the
     shop's staff, whose admin shows them)."""
     if request.user.is_authenticated and request.user.is_staff:
@@ -68,8 +79,12 @@ def private_image(request: HttpRequest, reference: str, kind: str, pk: int,
         asset = MessageAttachment.objects.filter(pk=pk, message__commission=commission).first()
     if asset is None:
         raise Http404("No photo here.")
-    names = [asset.image.name] + [r.get(fmt) for r in (asset.renditions or {}).values()
-                                  if isinstance(r, dict) for fmt in ("webp", "jpeg")]
+    names = [asset.image.name] + [
+        r.get(fmt)
+        for r in (asset.renditions or {}).values()
+        if isinstance(r, dict)
+        for fmt in ("webp", "jpeg")
+    ]
     name = next((n for n in names if n and PurePosixPath(n).name == filename), None)
     if name is None:
         raise Http404("No photo here.")

@@ -24,6 +24,7 @@ Stop = tuple[float, tuple[int, ...]]
 
 # --- Colour ------------------------------------------------------------------------------
 
+
 def mix(a: tuple[int, ...], b: tuple[int, ...], t: float) -> tuple[int, ...]:
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
 
@@ -44,20 +45,37 @@ def jitter(rng: random.Random, c: RGB, amount: int = 8) -> RGB:
     return tuple(max(0, min(255, v + rng.randint(-amount, amount))) for v in c)
 
 
-def cylinder_stops(base: RGB, *, light: float = 0.35, dark: float = 0.35,
-                   highlight: float = 0.3) -> list[Stop]:
+def cylinder_stops(
+    base: RGB, *, light: float = 0.35, dark: float = 0.35, highlight: float = 0.3
+) -> list[Stop]:
     """Across a round body lit from the upper left: dark rims, a bright band left of centre."""
-    return [(0.0, darken(base, dark)), (0.16, base), (highlight, lighten(base, light)),
-            (0.55, base), (0.85, darken(base, dark * 0.6)), (1.0, darken(base, dark))]
+    return [
+        (0.0, darken(base, dark)),
+        (0.16, base),
+        (highlight, lighten(base, light)),
+        (0.55, base),
+        (0.85, darken(base, dark * 0.6)),
+        (1.0, darken(base, dark)),
+    ]
 
 
 def metal_stops(base: RGB, light: RGB, dark: RGB) -> list[Stop]:
     """Polished metal reflects the room in bands: several bright and dark stripes."""
-    return [(0.0, dark), (0.12, base), (0.24, light), (0.32, base), (0.5, dark),
-            (0.62, base), (0.74, lighten(light, 0.4)), (0.84, base), (1.0, dark)]
+    return [
+        (0.0, dark),
+        (0.12, base),
+        (0.24, light),
+        (0.32, base),
+        (0.5, dark),
+        (0.62, base),
+        (0.74, lighten(light, 0.4)),
+        (0.84, base),
+        (1.0, dark),
+    ]
 
 
 # --- Gradients ---------------------------------------------------------------------------
+
 
 def _ramp(stops: list[Stop], n: int, start: float, end: float) -> list[tuple[int, ...]]:
     """n colours for pixel positions 0..n-1, where `start`..`end` maps to 0..1 of the stops."""
@@ -76,8 +94,13 @@ def _ramp(stops: list[Stop], n: int, start: float, end: float) -> list[tuple[int
     return out
 
 
-def gradient(size: tuple[int, int], stops: list[Stop], *, vertical: bool = False,
-             span: tuple[float, float] | None = None) -> Image.Image:
+def gradient(
+    size: tuple[int, int],
+    stops: list[Stop],
+    *,
+    vertical: bool = False,
+    span: tuple[float, float] | None = None,
+) -> Image.Image:
     """An RGBA gradient of `size`; `span` places the 0..1 of the stops in pixel positions."""
     w, h = size
     n = h if vertical else w
@@ -108,6 +131,7 @@ def _grain() -> Image.Image:
 
 # --- Backdrops ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Palette:
     wall: tuple[RGB, RGB]
@@ -119,15 +143,25 @@ class Palette:
 PALETTES = {
     "linen": Palette(((240, 231, 217), (222, 208, 188)), ((206, 184, 154), (178, 152, 120))),
     "oat": Palette(((236, 223, 203), (216, 197, 170)), ((174, 131, 92), (140, 101, 67))),
-    "sage": Palette(((219, 223, 206), (197, 203, 183)), ((194, 176, 148), (163, 143, 114)),
-                    shadow=(44, 48, 36)),
-    "blush": Palette(((243, 226, 216), (228, 203, 190)), ((238, 233, 227), (214, 207, 199)),
-                     shadow=(90, 60, 50)),
+    "sage": Palette(
+        ((219, 223, 206), (197, 203, 183)), ((194, 176, 148), (163, 143, 114)), shadow=(44, 48, 36)
+    ),
+    "blush": Palette(
+        ((243, 226, 216), (228, 203, 190)), ((238, 233, 227), (214, 207, 199)), shadow=(90, 60, 50)
+    ),
     "clay": Palette(((226, 194, 168), (203, 164, 137)), ((122, 89, 64), (95, 68, 49))),
-    "dusk": Palette(((96, 82, 74), (66, 56, 51)), ((60, 48, 42), (40, 32, 28)),
-                    glow=(255, 214, 170), shadow=(10, 6, 4)),
-    "sky": Palette(((218, 225, 228), (198, 207, 211)), ((226, 218, 204), (199, 189, 172)),
-                   glow=(255, 246, 232), shadow=(40, 44, 48)),
+    "dusk": Palette(
+        ((96, 82, 74), (66, 56, 51)),
+        ((60, 48, 42), (40, 32, 28)),
+        glow=(255, 214, 170),
+        shadow=(10, 6, 4),
+    ),
+    "sky": Palette(
+        ((218, 225, 228), (198, 207, 211)),
+        ((226, 218, 204), (199, 189, 172)),
+        glow=(255, 246, 232),
+        shadow=(40, 44, 48),
+    ),
     "sand": Palette(((238, 222, 202), (205, 180, 152)), None),
     "ink": Palette(((58, 62, 70), (34, 36, 42)), None, glow=(255, 226, 190), shadow=(0, 0, 0)),
 }
@@ -136,17 +170,28 @@ PALETTES = {
 def backdrop(rng: random.Random, palette: Palette, table_y: int) -> Image.Image:
     """A wall and a table (or a paper sweep) under warm window light from the upper left."""
     if palette.table is None:
-        img = gradient((W, H), [(0.0, palette.wall[0]), (0.55, mix(*palette.wall, 0.5)),
-                                (1.0, palette.wall[1])], vertical=True).convert("RGB")
+        img = gradient(
+            (W, H),
+            [(0.0, palette.wall[0]), (0.55, mix(*palette.wall, 0.5)), (1.0, palette.wall[1])],
+            vertical=True,
+        ).convert("RGB")
     else:
         img = Image.new("RGB", (W, H))
         if table_y > 0:
-            img.paste(gradient((W, table_y), [(0, palette.wall[0]), (1, palette.wall[1])],
-                               vertical=True).convert("RGB"))
+            img.paste(
+                gradient(
+                    (W, table_y), [(0, palette.wall[0]), (1, palette.wall[1])], vertical=True
+                ).convert("RGB")
+            )
         back, front = palette.table
-        img.paste(gradient((W, H - table_y), [(0, lighten(back, 0.08)), (0.25, back),
-                                              (1, front)], vertical=True).convert("RGB"),
-                  (0, table_y))
+        img.paste(
+            gradient(
+                (W, H - table_y),
+                [(0, lighten(back, 0.08)), (0.25, back), (1, front)],
+                vertical=True,
+            ).convert("RGB"),
+            (0, table_y),
+        )
         if table_y > 0:
             edge = ImageDraw.Draw(img)
             edge.line([(0, table_y), (W, table_y)], fill=lighten(back, 0.25), width=2)
@@ -157,17 +202,23 @@ def backdrop(rng: random.Random, palette: Palette, table_y: int) -> Image.Image:
     glow = ImageChops.invert(_radial((2 * r, 2 * r)))
     mask = Image.new("L", (W, H))
     mask.paste(glow, (cx - r, cy - r))
-    img = Image.composite(Image.new("RGB", (W, H), palette.glow), img,
-                          mask.point(lambda v: round(v * 0.38)))
+    img = Image.composite(
+        Image.new("RGB", (W, H), palette.glow), img, mask.point(lambda v: round(v * 0.38))
+    )
     # Vignette: the corners fall off into shadow, as through a lens.
     vignette = _radial((int(W * 1.25), int(H * 1.35))).crop(
-        (int(W * 0.125), int(H * 0.175), int(W * 0.125) + W, int(H * 0.175) + H))
-    img = Image.composite(Image.new("RGB", (W, H), palette.shadow), img,
-                          vignette.point(lambda v: round((v / 255) ** 2.2 * 90)))
+        (int(W * 0.125), int(H * 0.175), int(W * 0.125) + W, int(H * 0.175) + H)
+    )
+    img = Image.composite(
+        Image.new("RGB", (W, H), palette.shadow),
+        img,
+        vignette.point(lambda v: round((v / 255) ** 2.2 * 90)),
+    )
     return img
 
 
 # --- The scene -----------------------------------------------------------------------------
+
 
 class Pen:
     """ImageDraw with coordinates in final-picture pixels, scaled to the canvas it draws on."""
@@ -191,19 +242,24 @@ class Pen:
         return [x0 * self.s, y0 * self.s, x1 * self.s, y1 * self.s]
 
     def ellipse(self, box, fill=255, outline=None, width: float = 1):
-        self.draw.ellipse(self._box(box), fill=fill, outline=outline,
-                          width=max(1, round(width * self.s)))
+        self.draw.ellipse(
+            self._box(box), fill=fill, outline=outline, width=max(1, round(width * self.s))
+        )
 
     def polygon(self, pts, fill=255):
         self.draw.polygon(self._pts(pts), fill=fill)
 
     def rect(self, box, fill=255, radius: float = 0, outline=None, width: float = 1):
-        self.draw.rounded_rectangle(self._box(box), radius=radius * self.s, fill=fill,
-                                    outline=outline, width=max(1, round(width * self.s)))
+        self.draw.rounded_rectangle(
+            self._box(box),
+            radius=radius * self.s,
+            fill=fill,
+            outline=outline,
+            width=max(1, round(width * self.s)),
+        )
 
     def line(self, pts, fill=255, width: float = 1, joint: str | None = "curve"):
-        self.draw.line(self._pts(pts), fill=fill, width=max(1, round(width * self.s)),
-                       joint=joint)
+        self.draw.line(self._pts(pts), fill=fill, width=max(1, round(width * self.s)), joint=joint)
 
     def arc(self, box, start: float, end: float, fill=255, width: float = 1):
         self.draw.arc(self._box(box), start, end, fill=fill, width=max(1, round(width * self.s)))
@@ -221,9 +277,15 @@ class Pen:
             steps = max(int(length // (dash + gap)), 1)
             for i in range(steps):
                 t0, t1 = i * (dash + gap) / length, min((i * (dash + gap) + dash) / length, 1)
-                self.line([(a[0] + (b[0] - a[0]) * t0, a[1] + (b[1] - a[1]) * t0),
-                           (a[0] + (b[0] - a[0]) * t1, a[1] + (b[1] - a[1]) * t1)],
-                          fill=fill, width=width, joint=None)
+                self.line(
+                    [
+                        (a[0] + (b[0] - a[0]) * t0, a[1] + (b[1] - a[1]) * t0),
+                        (a[0] + (b[0] - a[0]) * t1, a[1] + (b[1] - a[1]) * t1),
+                    ],
+                    fill=fill,
+                    width=width,
+                    joint=None,
+                )
 
 
 class Scene:
@@ -265,8 +327,15 @@ class Scene:
             self._details.paste((0, 0, 0, 0), box)
         self._details_drawn = False
 
-    def fill(self, mask: Image.Image, paint, *, vertical: bool = False,
-             span: tuple[float, float] | None = None, opacity: float = 1.0) -> None:
+    def fill(
+        self,
+        mask: Image.Image,
+        paint,
+        *,
+        vertical: bool = False,
+        span: tuple[float, float] | None = None,
+        opacity: float = 1.0,
+    ) -> None:
         """Paint the shape in `mask` with a colour or a gradient (a list of stops) running
         across `span` (final-picture pixels along x, or y if vertical; default the shape)."""
         self._flush()
@@ -322,10 +391,12 @@ class Scene:
             tmp = tmp.point(lambda v: round(v * opacity))
         target.paste(ImageChops.add(target, tmp))
 
-    def shadow(self, box=None, *, polygon=None, outline: float = 0, opacity: float = 0.45,
-               blur: float = 18) -> None:
+    def shadow(
+        self, box=None, *, polygon=None, outline: float = 0, opacity: float = 0.45, blur: float = 18
+    ) -> None:
         """A soft shadow on the table: an ellipse box (filled, or a ring `outline` wide)
         or a polygon."""
+
         def draw(p: Pen) -> None:
             if polygon:
                 p.polygon(polygon)
@@ -333,10 +404,12 @@ class Scene:
                 p.ellipse(box, fill=None, outline=255, width=outline)
             else:
                 p.ellipse(box)
+
         self._soft(self._shadow, opacity, blur, draw)
 
-    def shadow_of(self, mask: Image.Image, *, offset=(14, 22), opacity: float = 0.45,
-                  blur: float = 16) -> None:
+    def shadow_of(
+        self, mask: Image.Image, *, offset=(14, 22), opacity: float = 0.45, blur: float = 16
+    ) -> None:
         """A soft shadow in the shape of a mask, cast down and to the right."""
         small = mask.resize(self._shadow.size, Image.Resampling.BILINEAR)
         moved = Image.new("L", small.size)
@@ -351,9 +424,18 @@ class Scene:
         self._soft(target, opacity, blur, lambda p: p.ellipse(box))
         self._tints.append((target, colour))
 
-    def glint(self, box=None, *, polygon=None, line=None, width: float = 6,
-              opacity: float = 0.6, blur: float = 6) -> None:
+    def glint(
+        self,
+        box=None,
+        *,
+        polygon=None,
+        line=None,
+        width: float = 6,
+        opacity: float = 0.6,
+        blur: float = 6,
+    ) -> None:
         """A soft highlight where the light catches a surface."""
+
         def draw(p: Pen) -> None:
             if polygon:
                 p.polygon(polygon)
@@ -361,6 +443,7 @@ class Scene:
                 p.line(line, width=width)
             else:
                 p.ellipse(box)
+
         self._soft(self._light, opacity, blur, draw)
 
     def render(self) -> Image.Image:
@@ -369,8 +452,11 @@ class Scene:
         shadow = self._shadow.resize((W, H), Image.Resampling.BILINEAR)
         img = Image.composite(Image.new("RGB", (W, H), self.palette.shadow), img, shadow)
         for mask, colour in self._tints:
-            img = Image.composite(Image.new("RGB", (W, H), lighten(colour, 0.3)), img,
-                                  mask.resize((W, H), Image.Resampling.BILINEAR))
+            img = Image.composite(
+                Image.new("RGB", (W, H), lighten(colour, 0.3)),
+                img,
+                mask.resize((W, H), Image.Resampling.BILINEAR),
+            )
         img = img.convert("RGBA")
         box = self.layer.getchannel("A").getbbox()
         if box:
@@ -378,7 +464,8 @@ class Scene:
             x0, y0 = box[0] // SS * SS, box[1] // SS * SS
             x1, y1 = -(-box[2] // SS) * SS, -(-box[3] // SS) * SS
             shapes = self.layer.crop((x0, y0, x1, y1)).resize(
-                ((x1 - x0) // SS, (y1 - y0) // SS), Image.Resampling.BOX)
+                ((x1 - x0) // SS, (y1 - y0) // SS), Image.Resampling.BOX
+            )
             img.alpha_composite(shapes, (x0 // SS, y0 // SS))
         light = self._light.resize((W, H), Image.Resampling.BILINEAR)
         img = Image.composite(Image.new("RGBA", (W, H), (255, 250, 240, 255)), img, light)
@@ -386,7 +473,9 @@ class Scene:
         return ImageChops.add(img.convert("RGB"), _grain(), 1.0, -128)
 
 
-def lathe(cx: float, top: float, bottom: float, radius, steps: int = 48) -> list[tuple[float, float]]:
+def lathe(
+    cx: float, top: float, bottom: float, radius, steps: int = 48
+) -> list[tuple[float, float]]:
     """The outline of a turned shape (vase, carafe, tumbler): `radius(t)` for t from the
     rim (0) to the foot (1) gives the half-width; returns a closed polygon."""
     right = [(cx + radius(i / steps), top + (bottom - top) * i / steps) for i in range(steps + 1)]

@@ -74,8 +74,9 @@ def _store(job: PhotoJob, pictures: list[bytes]) -> None:
         if isinstance(job.owner, Maker):
             asset = MakerPortrait(maker=job.owner, image=image)
         else:
-            asset = PiecePhoto(piece=job.owner, position=position, alt_text=job.alts[position],
-                               image=image)
+            asset = PiecePhoto(
+                piece=job.owner, position=position, alt_text=job.alts[position], image=image
+            )
         asset.save()
         render_renditions(asset)
 
@@ -94,6 +95,7 @@ def run_jobs(jobs: list[PhotoJob]) -> None:
 
 # --- Categories, makers, materials --------------------------------------------------------
 
+
 def seed_categories() -> tuple[dict[str, Category], int]:
     """The demo categories keyed by their demo slug (an existing category of the same name
     counts), creating the missing ones; and how many were created."""
@@ -105,8 +107,11 @@ def seed_categories() -> tuple[dict[str, Category], int]:
         if category:
             found[spec.slug] = category
         else:
-            missing.append(Category(slug=spec.slug, name=spec.name,
-                                    description=spec.description, position=position))
+            missing.append(
+                Category(
+                    slug=spec.slug, name=spec.name, description=spec.description, position=position
+                )
+            )
     for category in Category.objects.bulk_create(missing):
         found[category.slug] = category
     return found, len(missing)
@@ -127,11 +132,18 @@ def _maker_for(spec: MakerSpec, user: User) -> tuple[Maker, bool]:
     if maker:
         return maker, False
     maker = Maker.objects.create(
-        user=user, slug=spec.slug, display_name=spec.name, craft=spec.craft,
-        tagline=spec.tagline, story=spec.story, location=spec.location,
-        accepting_commissions=spec.accepting, capacity=spec.capacity,
+        user=user,
+        slug=spec.slug,
+        display_name=spec.name,
+        craft=spec.craft,
+        tagline=spec.tagline,
+        story=spec.story,
+        location=spec.location,
+        accepting_commissions=spec.accepting,
+        capacity=spec.capacity,
         typical_lead_weeks=spec.lead_weeks,
-        featured=spec.featured, workshop_address=spec.workshop,
+        featured=spec.featured,
+        workshop_address=spec.workshop,
     )
     return maker, True
 
@@ -139,16 +151,28 @@ def _maker_for(spec: MakerSpec, user: User) -> tuple[Maker, bool]:
 def _portrait_job(maker: Maker, spec: MakerSpec) -> PhotoJob | None:
     if MakerPortrait.objects.filter(maker=maker).exists():
         return None
-    return PhotoJob(maker, lambda: [jpeg(drawings.portrait(maker.slug, initials=spec.initials,
-                                                            **spec.portrait))])
+    return PhotoJob(
+        maker,
+        lambda: [jpeg(drawings.portrait(maker.slug, initials=spec.initials, **spec.portrait))],
+    )
 
 
 def _seed_materials(maker: Maker, spec: MakerSpec) -> tuple[dict[str, Material], int]:
     existing = {m.name: m for m in maker.materials.all()}
-    missing = [Material(maker=maker, name=m.name, kind=m.kind, origin=m.origin,
-                        supplier=m.supplier, recycled=m.recycled,
-                        certification=m.certification, note=m.note)
-               for m in spec.materials if m.name not in existing]
+    missing = [
+        Material(
+            maker=maker,
+            name=m.name,
+            kind=m.kind,
+            origin=m.origin,
+            supplier=m.supplier,
+            recycled=m.recycled,
+            certification=m.certification,
+            note=m.note,
+        )
+        for m in spec.materials
+        if m.name not in existing
+    ]
     for material in Material.objects.bulk_create(missing):
         existing[material.name] = material
     return existing, len(missing)
@@ -156,26 +180,48 @@ def _seed_materials(maker: Maker, spec: MakerSpec) -> tuple[dict[str, Material],
 
 # --- Pieces ------------------------------------------------------------------------------------
 
+
 def piece_slug(maker: Maker, spec: PieceSpec) -> str:
     return slugify(f"{maker.slug} {spec.title}")[:160]
 
 
-def _create_piece(maker: Maker, spec: PieceSpec, *, slug: str, category: Category,
-                  materials: dict[str, Material], published_at) -> Piece:
+def _create_piece(
+    maker: Maker,
+    spec: PieceSpec,
+    *,
+    slug: str,
+    category: Category,
+    materials: dict[str, Material],
+    published_at,
+) -> Piece:
     piece = Piece.objects.create(
-        maker=maker, slug=slug, title=spec.title, description=spec.description,
-        category=category, base_price_cents=spec.price, currency="EUR",
-        lead_time_min_weeks=spec.lead[0], lead_time_max_weeks=spec.lead[1],
-        made_to_order=spec.made_to_order, status=spec.status, featured=spec.featured,
+        maker=maker,
+        slug=slug,
+        title=spec.title,
+        description=spec.description,
+        category=category,
+        base_price_cents=spec.price,
+        currency="EUR",
+        lead_time_min_weeks=spec.lead[0],
+        lead_time_max_weeks=spec.lead[1],
+        made_to_order=spec.made_to_order,
+        status=spec.status,
+        featured=spec.featured,
         published_at=published_at if spec.status == Piece.Status.PUBLISHED else None,
     )
     piece.materials.set([materials[name] for name in spec.materials])
     for position, option_spec in enumerate(spec.options):
         option = PersonalisationOption.objects.create(
-            piece=piece, position=position, label=option_spec.label,
-            help_text=option_spec.help_text, required=option_spec.required,
-            kind=(PersonalisationOption.Kind.CHOICE if option_spec.choices
-                  else PersonalisationOption.Kind.TEXT),
+            piece=piece,
+            position=position,
+            label=option_spec.label,
+            help_text=option_spec.help_text,
+            required=option_spec.required,
+            kind=(
+                PersonalisationOption.Kind.CHOICE
+                if option_spec.choices
+                else PersonalisationOption.Kind.TEXT
+            ),
             max_length=None if option_spec.choices else option_spec.max_length,
         )
         OptionChoice.objects.bulk_create(
@@ -191,15 +237,22 @@ def _photo_job(piece: Piece, spec: PieceSpec) -> PhotoJob:
         first = picture(piece.slug, **spec.looks)
         shots = [first]
         for looks, _ in spec.photos:
-            shots.append(detail(first, spec.drawing) if looks == "detail"
-                         else picture(piece.slug, **looks))
+            shots.append(
+                detail(first, spec.drawing) if looks == "detail" else picture(piece.slug, **looks)
+            )
         return [jpeg(shot) for shot in shots]
 
     return PhotoJob(piece, draw, (spec.alt, *(alt for _, alt in spec.photos)))
 
 
-def _seed_maker(spec: MakerSpec, *, maker_user: User, categories: dict[str, Category],
-                index: int, counts: Counter) -> list[PhotoJob]:
+def _seed_maker(
+    spec: MakerSpec,
+    *,
+    maker_user: User,
+    categories: dict[str, Category],
+    index: int,
+    counts: Counter,
+) -> list[PhotoJob]:
     """The maker's rows; returns the pictures still to draw."""
     user, new_user = _user_for(spec, maker_user)
     maker, new_maker = _maker_for(spec, user)
@@ -210,17 +263,23 @@ def _seed_maker(spec: MakerSpec, *, maker_user: User, categories: dict[str, Cate
     counts["materials"] += new_materials
     slugs = {piece_slug(maker, p): p for p in spec.pieces}
     existing = {p.slug: p for p in Piece.objects.filter(slug__in=slugs)}
-    with_photos = set(PiecePhoto.objects.filter(piece__slug__in=slugs)
-                      .values_list("piece__slug", flat=True))
+    with_photos = set(
+        PiecePhoto.objects.filter(piece__slug__in=slugs).values_list("piece__slug", flat=True)
+    )
     now = timezone.now()
     for n, (slug, piece_spec) in enumerate(slugs.items()):
         piece = existing.get(slug)
         if piece is None:
             # Spread publication dates over the last weeks so "newest" has an order.
             published_at = now - timedelta(days=index * 3 + n * 5, hours=n)
-            piece = _create_piece(maker, piece_spec, slug=slug,
-                                  category=categories[piece_spec.category],
-                                  materials=materials, published_at=published_at)
+            piece = _create_piece(
+                maker,
+                piece_spec,
+                slug=slug,
+                category=categories[piece_spec.category],
+                materials=materials,
+                published_at=published_at,
+            )
             counts["pieces"] += 1
         if slug not in with_photos:
             jobs.append(_photo_job(piece, piece_spec))
@@ -235,8 +294,9 @@ def seed_catalog(*, maker_user: User) -> dict[str, int]:
     jobs: list[PhotoJob] = []
     for index, spec in enumerate(content.MAKERS):
         with transaction.atomic():
-            jobs += _seed_maker(spec, maker_user=maker_user, categories=categories,
-                                index=index, counts=counts)
+            jobs += _seed_maker(
+                spec, maker_user=maker_user, categories=categories, index=index, counts=counts
+            )
     # A piece whose photos are still missing (a run cut short) gets them on the next run.
     run_jobs(jobs)
     counts["portraits"] = sum(isinstance(j.owner, Maker) for j in jobs)
@@ -267,15 +327,21 @@ def _load_templates(pieces: list[Piece]) -> list[dict]:
     pieces of this run."""
     fields = ("image", "width", "height", "renditions", "renditions_ready_at")
     found: dict[str, dict] = {}
-    earlier = (PiecePhoto.objects.filter(piece__maker__slug__startswith=LOAD_PREFIX,
-                                         renditions_ready_at__isnull=False)
-               .order_by("id").values(*fields)[:200])
+    earlier = (
+        PiecePhoto.objects.filter(
+            piece__maker__slug__startswith=LOAD_PREFIX, renditions_ready_at__isnull=False
+        )
+        .order_by("id")
+        .values(*fields)[:200]
+    )
     for row in earlier:
         found.setdefault(row["image"], row)
         if len(found) == len(LOAD_KINDS):
             return list(found.values())
-    jobs = [PhotoJob(piece, partial(_load_picture, drawing, looks), (title,))
-            for piece, (drawing, looks, title, _) in zip(pieces, LOAD_KINDS, strict=False)]
+    jobs = [
+        PhotoJob(piece, partial(_load_picture, drawing, looks), (title,))
+        for piece, (drawing, looks, title, _) in zip(pieces, LOAD_KINDS, strict=False)
+    ]
     run_jobs(jobs)
     return [PiecePhoto.objects.filter(piece=job.owner).values(*fields).get() for job in jobs]
 
@@ -300,25 +366,48 @@ def seed_scale(n: int) -> int:
     emails = {slug: f"{slug}@load.demo.atelier" for slug in missing}
     known = set(User.objects.filter(email__in=emails.values()).values_list("email", flat=True))
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
-    User.objects.bulk_create(User(email=email, name=f"Load Maker {slug.rsplit('-', 1)[1]}",
-                                  password=password)
-                             for slug, email in emails.items() if email not in known)
+    User.objects.bulk_create(
+        User(email=email, name=f"Load Maker {slug.rsplit('-', 1)[1]}", password=password)
+        for slug, email in emails.items()
+        if email not in known
+    )
     users = {u.email: u for u in User.objects.filter(email__in=emails.values())}
     makers = Maker.objects.bulk_create(
-        Maker(user=users[emails[slug]], slug=slug,
-              display_name=f"Load Maker {slug.rsplit('-', 1)[1]}", craft="Maker",
-              tagline="A maker for load tests.", story="Made by seed_demo --scale.",
-              location="Testville", capacity=3, typical_lead_weeks=4)
-        for slug in missing)
+        Maker(
+            user=users[emails[slug]],
+            slug=slug,
+            display_name=f"Load Maker {slug.rsplit('-', 1)[1]}",
+            craft="Maker",
+            tagline="A maker for load tests.",
+            story="Made by seed_demo --scale.",
+            location="Testville",
+            capacity=3,
+            typical_lead_weeks=4,
+        )
+        for slug in missing
+    )
     materials = Material.objects.bulk_create(
         material
         for maker in makers
         for material in (
-            Material(maker=maker, name="Recycled silver", kind=Material.Kind.METAL,
-                     origin="Refined in Europe", supplier="Load Refining", recycled=True),
-            Material(maker=maker, name="FSC oak", kind=Material.Kind.WOOD, origin="Europe",
-                     supplier="Load Timber", certification=Material.Certification.FSC),
-        ))
+            Material(
+                maker=maker,
+                name="Recycled silver",
+                kind=Material.Kind.METAL,
+                origin="Refined in Europe",
+                supplier="Load Refining",
+                recycled=True,
+            ),
+            Material(
+                maker=maker,
+                name="FSC oak",
+                kind=Material.Kind.WOOD,
+                origin="Europe",
+                supplier="Load Timber",
+                certification=Material.Certification.FSC,
+            ),
+        )
+    )
     by_maker: dict[int, list[Material]] = {}
     for material in materials:
         by_maker.setdefault(material.maker_id, []).append(material)
@@ -331,40 +420,83 @@ def seed_scale(n: int) -> int:
             title = f"{noun} no. {j + 1}"
             description = f"A {noun.lower()} made by {maker.display_name} for load tests."
             price = 4000 + (j * 1375 + maker.pk * 211) % 60000
-            search = [title, description, maker.display_name, maker.craft,
-                      *(m.name for m in by_maker[maker.pk]), category.name]
-            pieces.append(Piece(
-                maker=maker, slug=f"{maker.slug}-piece-{j + 1}", title=title,
-                description=description, category=category, base_price_cents=price,
-                price_from_cents=price, currency="EUR", lead_time_min_weeks=2,
-                lead_time_max_weeks=4, status=Piece.Status.PUBLISHED,
-                published_at=now - timedelta(minutes=j), search_text="\n".join(search)))
+            search = [
+                title,
+                description,
+                maker.display_name,
+                maker.craft,
+                *(m.name for m in by_maker[maker.pk]),
+                category.name,
+            ]
+            pieces.append(
+                Piece(
+                    maker=maker,
+                    slug=f"{maker.slug}-piece-{j + 1}",
+                    title=title,
+                    description=description,
+                    category=category,
+                    base_price_cents=price,
+                    price_from_cents=price,
+                    currency="EUR",
+                    lead_time_min_weeks=2,
+                    lead_time_max_weeks=4,
+                    status=Piece.Status.PUBLISHED,
+                    published_at=now - timedelta(minutes=j),
+                    search_text="\n".join(search),
+                )
+            )
     pieces = Piece.objects.bulk_create(pieces, batch_size=500)
     Through = Piece.materials.through
     Through.objects.bulk_create(
         (Through(piece_id=p.pk, material_id=m.pk) for p in pieces for m in by_maker[p.maker_id]),
-        batch_size=1000)
+        batch_size=1000,
+    )
     # Every piece: an optional finish (which never lowers the price, so price_from is the
     # base price); every other piece also an engraving.
     options = []
     for i, piece in enumerate(pieces):
-        options.append(PersonalisationOption(piece=piece, kind=PersonalisationOption.Kind.CHOICE,
-                                             label="Finish", position=0))
+        options.append(
+            PersonalisationOption(
+                piece=piece, kind=PersonalisationOption.Kind.CHOICE, label="Finish", position=0
+            )
+        )
         if i % 2 == 0:
-            options.append(PersonalisationOption(piece=piece, kind=PersonalisationOption.Kind.TEXT,
-                                                 label="Engraving", max_length=20, position=1))
+            options.append(
+                PersonalisationOption(
+                    piece=piece,
+                    kind=PersonalisationOption.Kind.TEXT,
+                    label="Engraving",
+                    max_length=20,
+                    position=1,
+                )
+            )
     options = PersonalisationOption.objects.bulk_create(options, batch_size=500)
     OptionChoice.objects.bulk_create(
-        (OptionChoice(option=o, label=label, price_delta_cents=delta, position=k)
-         for o in options if o.kind == PersonalisationOption.Kind.CHOICE
-         for k, (label, delta) in enumerate((("Polished", 0), ("Hand-finished", 2000)))),
-        batch_size=1000)
+        (
+            OptionChoice(option=o, label=label, price_delta_cents=delta, position=k)
+            for o in options
+            if o.kind == PersonalisationOption.Kind.CHOICE
+            for k, (label, delta) in enumerate((("Polished", 0), ("Hand-finished", 2000)))
+        ),
+        batch_size=1000,
+    )
     templates = _load_templates(pieces)
-    drawn = set(PiecePhoto.objects.filter(piece__in=pieces[:len(templates)])
-                .values_list("piece_id", flat=True))
+    drawn = set(
+        PiecePhoto.objects.filter(piece__in=pieces[: len(templates)]).values_list(
+            "piece_id", flat=True
+        )
+    )
     PiecePhoto.objects.bulk_create(
-        (PiecePhoto(piece=p, position=0, alt_text=p.title,
-                    **templates[(int(p.slug.rsplit("-", 1)[1]) - 1) % len(templates)])
-         for p in pieces if p.pk not in drawn),
-        batch_size=500)
+        (
+            PiecePhoto(
+                piece=p,
+                position=0,
+                alt_text=p.title,
+                **templates[(int(p.slug.rsplit("-", 1)[1]) - 1) % len(templates)],
+            )
+            for p in pieces
+            if p.pk not in drawn
+        ),
+        batch_size=500,
+    )
     return len(makers)

@@ -8,6 +8,5 @@ class ShopBackend(ModelBackend):
     without a query of its own."""
 
     def get_user(self, user_id):
-        user = (get_user_model()._default_manager.select_related("maker")
-                .filter(pk=user_id).first())
+        user = get_user_model()._default_manager.select_related("maker").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None

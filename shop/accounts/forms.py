@@ -7,13 +7,21 @@ from shop.notifications.services import email_queue
 
 
 class SignUpForm(forms.Form):
-    name = forms.CharField(max_length=120, required=False, label="Your name",
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label="Email",
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label="Password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text=password_validation.password_validators_help_text_html())
+    name = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Your name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -45,6 +53,13 @@ class AccountForm(forms.ModelForm):
 class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email goes through the outbox like every other email."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         email_queue(to=to_email, template="password_reset", context=context)

@@ -11,8 +11,9 @@ from shop.accounts.forms import AccountForm, SignUpForm
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -26,8 +27,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="shop.accounts.backends.ShopBackend")
         messages.success(request, "Welcome to Atelier. Your account is ready.")
         return redirect(_safe_next(request, "accounts:account"))
-    return render(request, "accounts/signup.html",
-                  {"form": form, "next": _safe_next(request, "")})
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request, "")})
 
 
 @login_required

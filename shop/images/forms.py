@@ -41,7 +41,9 @@ class MultipleImageField(forms.FileField):
         if len(uploads) > self.max_files:
             raise ValidationError(
                 "You can add up to %(max)s photos at a time; you chose %(count)s.",
-                code="too_many_files", params={"max": self.max_files, "count": len(uploads)})
+                code="too_many_files",
+                params={"max": self.max_files, "count": len(uploads)},
+            )
         if not uploads:
             super().clean(None, initial)  # "This field is required." when it is
             return []
@@ -60,5 +62,8 @@ def _about_file(upload, error: ValidationError) -> ValidationError:
     """Name the file in its error ("holiday.jpg: this file is not a photo …")."""
     name = (getattr(upload, "name", "") or "A file")[:80]
     message = " ".join(error.messages)
-    return ValidationError("%(name)s: %(message)s", code=getattr(error, "code", None) or "invalid",
-                           params={"name": name, "message": message[:1].lower() + message[1:]})
+    return ValidationError(
+        "%(name)s: %(message)s",
+        code=getattr(error, "code", None) or "invalid",
+        params={"name": name, "message": message[:1].lower() + message[1:]},
+    )

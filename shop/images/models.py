@@ -21,8 +21,7 @@ class ImageAsset(models.Model):
 
     UPLOAD_DIR = "images"
 
-    image = models.ImageField(upload_to=image_upload_to, width_field="width",
-                              height_field="height")
+    image = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     renditions = models.JSONField(default=dict, blank=True, editable=False)
@@ -54,8 +53,12 @@ class PrivateImageAsset(ImageAsset):
     """A photo only some people may see. Its files live in the private storage, which has
     no public URLs: the subclass's `file_url` points at a view that checks who is asking."""
 
-    image = models.ImageField(upload_to=image_upload_to, storage=private_storage,
-                              width_field="width", height_field="height")
+    image = models.ImageField(
+        upload_to=image_upload_to,
+        storage=private_storage,
+        width_field="width",
+        height_field="height",
+    )
 
     class Meta:
         abstract = True

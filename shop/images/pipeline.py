@@ -53,8 +53,17 @@ _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 # What a hostile or broken file can make Pillow and its plugins raise while decoding.
 _DECODE_ERRORS = (
-    OSError, SyntaxError, ValueError, TypeError, EOFError, IndexError, KeyError,
-    RuntimeError, MemoryError, struct.error, zlib.error,
+    OSError,
+    SyntaxError,
+    ValueError,
+    TypeError,
+    EOFError,
+    IndexError,
+    KeyError,
+    RuntimeError,
+    MemoryError,
+    struct.error,
+    zlib.error,
 )
 _PIXEL_BOMBS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
@@ -62,18 +71,24 @@ _FORMATS_HINT = "Please upload a JPEG, PNG, WebP or HEIC photo."
 MESSAGES = {
     "empty": "This file is empty. " + _FORMATS_HINT,
     "too_large": "This photo is larger than %(limit)s MB. Please upload a smaller copy "
-                 "(most phones and cameras can share a photo at a smaller size).",
+    "(most phones and cameras can share a photo at a smaller size).",
     "not_an_image": "This file is not a photo we can read. " + _FORMATS_HINT,
     "damaged": "This photo could not be read: the file seems damaged or incomplete. "
-               "Please export it again and upload the new copy.",
+    "Please export it again and upload the new copy.",
     "unsupported_format": "We can't take %(kind)s files. " + _FORMATS_HINT,
     "too_many_pixels": "This photo has more than %(megapixels)s megapixels. "
-                       "Please upload a smaller copy.",
+    "Please upload a smaller copy.",
 }
 # Known image kinds we refuse, told apart only to give a clearer message.
 _OTHER_KINDS = (
-    (b"%!PS", "EPS"), (b"\xc5\xd0\xd3\xc6", "EPS"), (b"%PDF", "PDF"), (b"GIF8", "GIF"),
-    (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"8BPS", "Photoshop"), (b"BM", "BMP"),
+    (b"%!PS", "EPS"),
+    (b"\xc5\xd0\xd3\xc6", "EPS"),
+    (b"%PDF", "PDF"),
+    (b"GIF8", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"8BPS", "Photoshop"),
+    (b"BM", "BMP"),
 )
 
 
@@ -86,11 +101,13 @@ class UploadLike(Protocol):
 
 def _error(code: str, **params) -> ValidationError:
     # The "damaged" message is a flavour of not_an_image for whoever checks codes.
-    return ValidationError(MESSAGES[code], code="not_an_image" if code == "damaged" else code,
-                           params=params or None)
+    return ValidationError(
+        MESSAGES[code], code="not_an_image" if code == "damaged" else code, params=params or None
+    )
 
 
 # --- Checking and cleaning an upload ------------------------------------------------------
+
 
 def clean_image(upload: UploadLike) -> ContentFile:
     """Check an uploaded photo and return a clean copy ready to assign to an ImageAsset.
@@ -241,6 +258,7 @@ def _encode_original(image: Image.Image, original_name: str) -> ContentFile:
 
 # --- Renditions -------------------------------------------------------------------------
 
+
 def render_renditions(asset: "ImageAsset", *, force: bool = False) -> dict:
     """Write each size in WebP and JPEG next to the original and record them on the asset.
 
@@ -261,8 +279,11 @@ def render_renditions(asset: "ImageAsset", *, force: bool = False) -> dict:
         made[size] = _write_rendition(storage, asset.image.name, size, image)
     renditions = {size: made[size] for size in RENDITION_SIZES}
     now = timezone.now()
-    updated = type(asset)._base_manager.filter(pk=asset.pk).update(
-        renditions=renditions, renditions_ready_at=now)
+    updated = (
+        type(asset)
+        ._base_manager.filter(pk=asset.pk)
+        .update(renditions=renditions, renditions_ready_at=now)
+    )
     if not updated:
         log.info("%s %s was deleted while rendering", asset._meta.label, asset.pk)
         _delete_renditions(storage, renditions)
@@ -309,8 +330,9 @@ def rendition_name(original: str, size: str, extension: str) -> str:
 def _write_rendition(storage: Storage, original: str, size: str, image: Image.Image) -> dict:
     webp, jpeg = io.BytesIO(), io.BytesIO()
     image.save(webp, format="WEBP", quality=RENDITION_WEBP_QUALITY, method=4)
-    _flattened(image).save(jpeg, format="JPEG", quality=RENDITION_JPEG_QUALITY,
-                           optimize=True, progressive=True)
+    _flattened(image).save(
+        jpeg, format="JPEG", quality=RENDITION_JPEG_QUALITY, optimize=True, progressive=True
+    )
     return {
         "width": image.width,
         "height": image.height,

@@ -52,5 +52,8 @@ def image_render_missing() -> int:
 
 def image_asset_models() -> list[type[ImageAsset]]:
     """Every concrete ImageAsset model among the installed apps."""
-    return [model for model in apps.get_models()
-            if issubclass(model, ImageAsset) and not model._meta.proxy]
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, ImageAsset) and not model._meta.proxy
+    ]

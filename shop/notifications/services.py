@@ -80,7 +80,9 @@ def outbox_deliver(*, email_id: int) -> bool:
         message.send()
     except Exception as e:
         status = (
-            OutboxEmail.Status.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxEmail.Status.PENDING
+            OutboxEmail.Status.FAILED
+            if row.attempts >= MAX_ATTEMPTS
+            else OutboxEmail.Status.PENDING
         )
         OutboxEmail.objects.filter(id=email_id).update(status=status, last_error=repr(e)[:2000])
         raise

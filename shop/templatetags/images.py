@@ -11,8 +11,15 @@ PLACEHOLDER_RATIO = (4, 3)
 
 
 @register.inclusion_tag("components/picture.html")
-def picture(asset, size: str = "display", *, alt: str = "", sizes: str = "", css_class: str = "",
-            loading: str = "lazy") -> dict:
+def picture(
+    asset,
+    size: str = "display",
+    *,
+    alt: str = "",
+    sizes: str = "",
+    css_class: str = "",
+    loading: str = "lazy",
+) -> dict:
     """{% picture photo "thumb" alt=photo.alt_text sizes="50vw" css_class="card__photo" %}
 
     `asset` is an ImageAsset, its `renditions` dict (e.g. a queryset annotation) or None.
@@ -44,8 +51,11 @@ def _renditions_of(asset) -> dict:
         renditions = asset.renditions or {}
     else:
         return {}
-    return {size: r for size, r in renditions.items()
-            if isinstance(r, dict) and r.get("jpeg") and r.get("webp") and r.get("width")}
+    return {
+        size: r
+        for size, r in renditions.items()
+        if isinstance(r, dict) and r.get("jpeg") and r.get("webp") and r.get("width")
+    }
 
 
 def _srcset(renditions: dict, kind: str, owner: ImageAsset | None) -> str:

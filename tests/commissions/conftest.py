@@ -12,14 +12,16 @@ from tests.factories import ChoiceFactory, OptionFactory, PieceFactory, PiecePho
 @pytest.fixture
 def ring(maker):
     """Mara's €180 ring with a required metal (silver, or gold +€320) and an engraving."""
-    piece = PieceFactory(maker=maker, title="Stacking ring", slug="stacking-ring",
-                         base_price_cents=18000)
+    piece = PieceFactory(
+        maker=maker, title="Stacking ring", slug="stacking-ring", base_price_cents=18000
+    )
     metal = OptionFactory(piece=piece, label="Metal", required=True)
     piece.silver = ChoiceFactory(option=metal, label="Silver")
     piece.gold = ChoiceFactory(option=metal, label="9ct gold", price_delta_cents=32000)
     piece.metal = metal
-    piece.engraving = OptionFactory(piece=piece, label="Engraving", max_length=12,
-                                    kind=PersonalisationOption.Kind.TEXT)
+    piece.engraving = OptionFactory(
+        piece=piece, label="Engraving", max_length=12, kind=PersonalisationOption.Kind.TEXT
+    )
     PiecePhotoFactory(piece=piece)
     return piece_refresh(piece=piece)
 
@@ -27,11 +29,17 @@ def ring(maker):
 @pytest.fixture
 def request_for(ring):
     """A way to make a fresh request from a buyer to Mara."""
+
     def make(buyer, **extra):
         return services.commission_request_piece(
-            buyer=buyer, piece=ring, personalisation=[{"option": "Metal", "value": "Silver",
-                                                       "price_delta_cents": 0}],
-            total_cents=18000, brief=extra.pop("brief", "For our anniversary."), **extra)
+            buyer=buyer,
+            piece=ring,
+            personalisation=[{"option": "Metal", "value": "Silver", "price_delta_cents": 0}],
+            total_cents=18000,
+            brief=extra.pop("brief", "For our anniversary."),
+            **extra,
+        )
+
     return make
 
 
@@ -39,8 +47,15 @@ def request_for(ring):
 def quoted(request_for, buyer, maker):
     """A request Mara has quoted €400 for, €120 deposit, 4 weeks."""
     commission = request_for(buyer)
-    services.quote_send(commission=commission, by=maker.user, price_cents=40000,
-                        deposit_cents=12000, estimated_weeks=4, milestones=["Sketch", "Wax", "Cast"],
-                        revision_rounds=2, valid_until=timezone.localdate() + timezone.timedelta(days=14))
+    services.quote_send(
+        commission=commission,
+        by=maker.user,
+        price_cents=40000,
+        deposit_cents=12000,
+        estimated_weeks=4,
+        milestones=["Sketch", "Wax", "Cast"],
+        revision_rounds=2,
+        valid_until=timezone.localdate() + timezone.timedelta(days=14),
+    )
     commission.refresh_from_db()
     return commission

@@ -25,10 +25,18 @@ from tests.factories import MakerFactory, UserFactory
 def quoted(buyer, maker: Maker, weeks: int) -> Commission:
     """A brief from this buyer that the maker has quoted for, taking `weeks` to make."""
     commission = services.commission_request_custom(
-        buyer=buyer, maker=maker, title=f"A {weeks}-week piece", brief="Made to my size.")
-    services.quote_send(commission=commission, by=maker.user, price_cents=40000,
-                        deposit_cents=12000, estimated_weeks=weeks, milestones=["Sketch"],
-                        revision_rounds=1, valid_until=timezone.localdate() + timedelta(days=14))
+        buyer=buyer, maker=maker, title=f"A {weeks}-week piece", brief="Made to my size."
+    )
+    services.quote_send(
+        commission=commission,
+        by=maker.user,
+        price_cents=40000,
+        deposit_cents=12000,
+        estimated_weeks=weeks,
+        milestones=["Sketch"],
+        revision_rounds=1,
+        valid_until=timezone.localdate() + timedelta(days=14),
+    )
     return commission
 
 
@@ -37,6 +45,7 @@ def weeks_later(day, weeks: int):
 
 
 # --- The queue maths ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def busy_studio(db, owner):
@@ -79,8 +88,7 @@ def test_the_maker_page_shows_the_waitlist_and_when_a_new_commission_could_start
     assert availability.earliest_start == weeks_later(today, 7)
 
 
-def test_a_buyer_withdrawing_from_the_bench_hands_their_slot_to_the_first_in_the_queue(
-        busy_studio):
+def test_a_buyer_withdrawing_from_the_bench_hands_their_slot_to_the_first_in_the_queue(busy_studio):
     maker, four, six, three, five = busy_studio
     today = timezone.localdate()
     services.commission_withdraw(commission=four, by=four.buyer, reason="Found one I like.")
@@ -98,8 +106,7 @@ def test_a_buyer_withdrawing_from_the_bench_hands_their_slot_to_the_first_in_the
     assert maker.slots_taken == 2
 
 
-def test_the_owner_cancelling_a_commission_on_the_bench_hands_its_slot_on_too(busy_studio,
-                                                                             owner):
+def test_the_owner_cancelling_a_commission_on_the_bench_hands_its_slot_on_too(busy_studio, owner):
     maker, four, six, three, five = busy_studio
     today = timezone.localdate()
     services.commission_cancel(commission=four, by=owner, reason="The buyer asked us to.")
@@ -139,6 +146,7 @@ def _paused(bench_take):
     def take_after_a_pause(**kwargs):
         time.sleep(PAUSE)
         return bench_take(**kwargs)
+
     return take_after_a_pause
 
 
@@ -174,13 +182,15 @@ def accept_at_once(commissions: list[Commission]) -> list[BaseException]:
 
 def _needs_postgresql() -> None:
     if connection.vendor != "postgresql":
-        skip_or_fail("needs PostgreSQL for real row locks",
-                     "set DATABASE_URL=postgres://... or run .ci/run")
+        skip_or_fail(
+            "needs PostgreSQL for real row locks", "set DATABASE_URL=postgres://... or run .ci/run"
+        )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_buyers_accepting_the_last_slot_at_once_one_gets_it_the_other_is_queued_behind(
-        monkeypatch):
+    monkeypatch,
+):
     _needs_postgresql()
     monkeypatch.setattr(services, "bench_take", _paused(services.bench_take))
     today = timezone.localdate()
@@ -201,13 +211,15 @@ def test_two_buyers_accepting_the_last_slot_at_once_one_gets_it_the_other_is_que
         assert first.status == second.status == Status.AWAITING_DEPOSIT
         maker.refresh_from_db()
         assert maker.slots_taken == 1
-        assert OutboxEmail.objects.filter(template="quote_accepted",
-                                          to=maker.user.email).count() == 2
+        assert (
+            OutboxEmail.objects.filter(template="quote_accepted", to=maker.user.email).count() == 2
+        )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_without_the_makers_row_lock_the_same_race_would_give_both_buyers_the_last_slot(
-        monkeypatch):
+    monkeypatch,
+):
     """The lock is what the test above relies on: lock only the commission rows and the
     race is lost."""
     _needs_postgresql()
@@ -216,8 +228,11 @@ def test_without_the_makers_row_lock_the_same_race_would_give_both_buyers_the_la
     # The commission's own row only (of=("self",): a FOR UPDATE over the join with the
     # maker would lock the maker's row too, on PostgreSQL).
     def commission_only(commission, *, with_maker=False):
-        return Commission.objects.select_for_update(of=("self",)).select_related(
-            "maker", "buyer").get(pk=commission.pk)
+        return (
+            Commission.objects.select_for_update(of=("self",))
+            .select_related("maker", "buyer")
+            .get(pk=commission.pk)
+        )
 
     monkeypatch.setattr(services, "_locked", commission_only)
     double_booked = 0
@@ -232,9 +247,11 @@ def test_without_the_makers_row_lock_the_same_race_would_give_both_buyers_the_la
 
 # --- The buyer accepts while the maker re-quotes, at the same instant ----------------------
 
+
 @pytest.mark.django_db(transaction=True)
 def test_a_buyer_accepting_while_the_maker_sends_a_new_quote_gets_an_answer_not_an_error(
-        monkeypatch):
+    monkeypatch,
+):
     """One of them goes first and the other is told why not (or accepts the new quote);
     neither may meet a database error.
 
@@ -272,10 +289,16 @@ def test_a_buyer_accepting_while_the_maker_sends_a_new_quote_gets_an_answer_not_
     def maker_requotes() -> None:
         try:
             maker_locked.wait(timeout=10)
-            services.quote_send(commission=commission, by=maker.user, price_cents=35000,
-                                deposit_cents=10000, estimated_weeks=3, milestones=[],
-                                revision_rounds=1,
-                                valid_until=timezone.localdate() + timedelta(days=14))
+            services.quote_send(
+                commission=commission,
+                by=maker.user,
+                price_cents=35000,
+                deposit_cents=10000,
+                estimated_weeks=3,
+                milestones=[],
+                revision_rounds=1,
+                valid_until=timezone.localdate() + timedelta(days=14),
+            )
         except BaseException as e:  # noqa: BLE001 - reported below
             raised.append(e)
         finally:

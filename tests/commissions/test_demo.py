@@ -1,5 +1,6 @@
 """The demo shows a commission in every state so far, for the demo buyer and maker."""
 
+import pytest
 from django.core.management import call_command
 
 from commissions.models import Commission, Payment, Status
@@ -9,15 +10,27 @@ from shop.notifications.models import OutboxEmail
 from tests.makers.test_demo import quick_drawings  # noqa: F401 - fixture
 
 
+@pytest.mark.usefixtures("quick_drawings")
 def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
-        db, quick_drawings, django_capture_on_commit_callbacks):  # noqa: F811
+    db, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)
     mine = Commission.objects.filter(buyer__email=BUYER_EMAIL, maker__user__email=MAKER_EMAIL)
     statuses = set(mine.values_list("status", flat=True))
-    assert statuses >= {Status.INQUIRY, Status.REQUESTED, Status.QUOTED, Status.AWAITING_DEPOSIT,
-                        Status.IN_PROGRESS, Status.AWAITING_BALANCE, Status.READY_TO_SHIP,
-                        Status.DECLINED, Status.EXPIRED, Status.CLOSED, Status.WITHDRAWN}
+    assert statuses >= {
+        Status.INQUIRY,
+        Status.REQUESTED,
+        Status.QUOTED,
+        Status.AWAITING_DEPOSIT,
+        Status.IN_PROGRESS,
+        Status.AWAITING_BALANCE,
+        Status.READY_TO_SHIP,
+        Status.DECLINED,
+        Status.EXPIRED,
+        Status.CLOSED,
+        Status.WITHDRAWN,
+    }
     bea = Commission.objects.filter(buyer__email=BUYER_EMAIL)
     assert bea.filter(status=Status.CANCELLED, payments__status="refunded").exists()
     assert Payment.objects.filter(commission__in=bea, kind="deposit", status="paid").count() >= 3
@@ -28,7 +41,9 @@ def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
     assert all(c.log.exists() for c in mine)
     assert mine.filter(messages__isnull=False).exists()
     assert {m.slug for m in Maker.objects.all() if m.availability().waitlist} == {
-        "mara-silversmith", "tomas-brandt"}
+        "mara-silversmith",
+        "tomas-brandt",
+    }
     # The demo's emails are in the outbox like any other (and delivered to no one).
     assert OutboxEmail.objects.filter(template="quote_sent", status="sent").exists()
 

@@ -32,7 +32,9 @@ def test_without_javascript_a_message_posts_and_the_page_comes_back(client, buye
     assert "Could it be size N?" in client.get(response.url).content.decode()
 
 
-def test_with_htmx_the_form_comes_back_empty_and_the_thread_is_told_to_refresh(client, buyer, request_for):
+def test_with_htmx_the_form_comes_back_empty_and_the_thread_is_told_to_refresh(
+    client, buyer, request_for
+):
     commission = request_for(buyer)
     client.force_login(buyer)
     response = client.post(post_url(commission), {"body": "Hello"}, HTTP_HX_REQUEST="true")
@@ -63,13 +65,17 @@ def test_the_thread_polls_for_what_is_new_only(client, buyer, maker, request_for
     assert 'hx-trigger="every 10s' in html
 
 
-def test_unread_counts_show_in_the_navigation_and_clear_when_read(client, buyer, maker, request_for):
+def test_unread_counts_show_in_the_navigation_and_clear_when_read(
+    client, buyer, maker, request_for
+):
     commission = request_for(buyer)
     messaging.message_post(commission=commission, by=maker.user, body="Which size?")
     messaging.message_post(commission=commission, by=maker.user, body="And which metal?")
     client.force_login(buyer)
-    assert '<span class="nav-count" aria-label="2 unread messages">2</span>' in \
-        client.get(reverse("makers:catalog")).content.decode()
+    assert (
+        '<span class="nav-count" aria-label="2 unread messages">2</span>'
+        in client.get(reverse("makers:catalog")).content.decode()
+    )
     assert messaging.unread_count(maker.user) == 0  # your own messages are never unread
     client.get(commission.get_absolute_url())
     assert messaging.unread_count(buyer) == 0
@@ -87,14 +93,15 @@ def test_at_most_one_email_per_thread_every_ten_minutes(buyer, maker, request_fo
     assert emails.filter(to=buyer.email).count() == 1  # the other direction has its own clock
 
     ThreadMark.objects.filter(user=maker.user).update(
-        emailed_at=timezone.now() - timedelta(minutes=11))
+        emailed_at=timezone.now() - timedelta(minutes=11)
+    )
     messaging.message_post(commission=commission, by=buyer, body="Four")
     assert emails.filter(to=maker.user.email).count() == 2
 
 
 def test_photos_in_a_message_are_seen_by_the_two_of_them_only(
-        client, buyer, maker, other_buyer, other_maker, request_for,
-        django_capture_on_commit_callbacks):
+    client, buyer, maker, other_buyer, other_maker, request_for, django_capture_on_commit_callbacks
+):
     commission = request_for(buyer)
     client.force_login(maker.user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -129,12 +136,17 @@ def test_a_maker_sees_unread_buyer_messages_on_the_studio_link(client, buyer, ma
     assert 'aria-label="1 unread messages">' not in html  # none in what Mara buys
 
 
-def test_the_shop_owner_sees_private_photos_in_the_admin(client, owner, buyer, maker, request_for,
-                                                         django_capture_on_commit_callbacks):
+def test_the_shop_owner_sees_private_photos_in_the_admin(
+    client, owner, buyer, maker, request_for, django_capture_on_commit_callbacks
+):
     commission = request_for(buyer)
     with django_capture_on_commit_callbacks(execute=True):
-        messaging.message_post(commission=commission, by=maker.user, body="Wax",
-                               images=[SimpleUploadedFile("w.jpg", jpeg().read())])
+        messaging.message_post(
+            commission=commission,
+            by=maker.user,
+            body="Wax",
+            images=[SimpleUploadedFile("w.jpg", jpeg().read())],
+        )
     attachment = Message.objects.get().attachments.get()
     client.force_login(owner)
     assert client.get(attachment.file_url(attachment.image.name)).status_code == 200

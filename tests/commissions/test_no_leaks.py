@@ -22,17 +22,35 @@ def private_world(buyer, maker, ring, request_for, django_capture_on_commit_call
 
     with django_capture_on_commit_callbacks(execute=True):
         quoted = request_for(buyer, brief=SECRET, images=[ContentFile(jpeg_bytes(), "r.jpg")])
-        services.quote_send(commission=quoted, by=maker.user, price_cents=40000,
-                            deposit_cents=10000, estimated_weeks=3, milestones=["Cast"],
-                            revision_rounds=1, valid_until=timezone.localdate())
+        services.quote_send(
+            commission=quoted,
+            by=maker.user,
+            price_cents=40000,
+            deposit_cents=10000,
+            estimated_weeks=3,
+            milestones=["Cast"],
+            revision_rounds=1,
+            valid_until=timezone.localdate(),
+        )
         accepted = request_for(buyer, brief=SECRET)
-        services.quote_send(commission=accepted, by=maker.user, price_cents=30000,
-                            deposit_cents=10000, estimated_weeks=3, milestones=[],
-                            revision_rounds=1, valid_until=timezone.localdate())
+        services.quote_send(
+            commission=accepted,
+            by=maker.user,
+            price_cents=30000,
+            deposit_cents=10000,
+            estimated_weeks=3,
+            milestones=[],
+            revision_rounds=1,
+            valid_until=timezone.localdate(),
+        )
         services.quote_accept(commission=accepted, by=buyer)
         question = services.inquiry_start(buyer=buyer, maker=maker, body=SECRET)
-        messaging.message_post(commission=quoted, by=maker.user, body=SECRET,
-                               images=[ContentFile(jpeg().read(), "m.jpg")])
+        messaging.message_post(
+            commission=quoted,
+            by=maker.user,
+            body=SECRET,
+            images=[ContentFile(jpeg().read(), "m.jpg")],
+        )
     return [quoted, accepted, question]
 
 
@@ -44,19 +62,35 @@ def _urls_for(commission: Commission) -> list[str]:
         keys = set(pattern.pattern.converters)
         if keys == {"reference"}:
             urls.append(reverse(f"commissions:{pattern.name}", args=[commission.reference]))
-    assets = [*ReferenceImage.objects.filter(commission=commission),
-              *MessageAttachment.objects.filter(message__commission=commission)]
+    assets = [
+        *ReferenceImage.objects.filter(commission=commission),
+        *MessageAttachment.objects.filter(message__commission=commission),
+    ]
     for asset in assets:
-        names = [asset.image.name] + [asset.rendition_name(s, f) for s in ("thumb", "display")
-                                      for f in ("webp", "jpeg")]
+        names = [asset.image.name] + [
+            asset.rendition_name(s, f) for s in ("thumb", "display") for f in ("webp", "jpeg")
+        ]
         urls += [asset.file_url(name) for name in names if name]
     return urls
 
 
 def test_the_walk_covers_every_commission_url(private_world):
     names = {p.name for p in urlpatterns if "reference" in p.pattern.converters}
-    assert names >= {"detail", "messages", "message_post", "image", "quote_accept", "quote_decline",
-                     "withdraw", "resend", "quote", "decline", "convert", "close", "heirloom"}
+    assert names >= {
+        "detail",
+        "messages",
+        "message_post",
+        "image",
+        "quote_accept",
+        "quote_decline",
+        "withdraw",
+        "resend",
+        "quote",
+        "decline",
+        "convert",
+        "close",
+        "heirloom",
+    }
     urls = [u for c in private_world for u in _urls_for(c)]
     assert sum("/images/r/" in u for u in urls) == 5 and sum("/images/m/" in u for u in urls) == 5
 
@@ -71,15 +105,21 @@ def test_nobody_else_reaches_anything_of_a_commission(client, private_world, who
     for commission in private_world:
         for url in _urls_for(commission):
             for method in ("get", "post"):
-                response = getattr(client, method)(url, {"body": "x", "reason": "x",
-                                                         "condition": "x"})
+                response = getattr(client, method)(
+                    url, {"body": "x", "reason": "x", "condition": "x"}
+                )
                 checked += 1
                 body = b"" if response.streaming else response.content
                 assert SECRET.encode() not in body, (who, method, url)
                 if who == "visitor" and response.status_code == 302:
                     assert response.url.startswith(reverse("accounts:login")), (method, url)
                 else:
-                    assert response.status_code in (404, 405), (who, method, url, response.status_code)
+                    assert response.status_code in (404, 405), (
+                        who,
+                        method,
+                        url,
+                        response.status_code,
+                    )
     assert checked >= 60
     after = {c.pk: (c.status, c.updated_at) for c in Commission.objects.all()}
     assert after == before

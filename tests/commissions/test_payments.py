@@ -49,8 +49,14 @@ def now_on_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def deliver(client, event: dict, *, secret: str = SECRET, timestamp: int | None = None,
-            header: str | None = "sign"):
+def deliver(
+    client,
+    event: dict,
+    *,
+    secret: str = SECRET,
+    timestamp: int | None = None,
+    header: str | None = "sign",
+):
     payload = json.dumps(event).encode()
     headers = {}
     if header == "sign":
@@ -67,7 +73,10 @@ def start_deposit(client, buyer, commission):
 
 # --- Starting a Checkout -----------------------------------------------------------------------
 
-def test_pay_deposit_creates_a_checkout_session_with_everything_stripe_needs(client, stripe, buyer, accepted):
+
+def test_pay_deposit_creates_a_checkout_session_with_everything_stripe_needs(
+    client, stripe, buyer, accepted
+):
     response = start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     assert response.status_code == 302 and response.url == payment.checkout_url
@@ -84,7 +93,9 @@ def test_pay_deposit_creates_a_checkout_session_with_everything_stripe_needs(cli
     assert params["metadata"]["payment_id"] == str(payment.public_id)
     assert params["payment_intent_data"]["metadata"]["payment_id"] == str(payment.public_id)
     assert params["client_reference_id"] == accepted.reference
-    assert params["success_url"].endswith(f"/payments/{payment.public_id}/return/?session_id={{CHECKOUT_SESSION_ID}}")
+    assert params["success_url"].endswith(
+        f"/payments/{payment.public_id}/return/?session_id={{CHECKOUT_SESSION_ID}}"
+    )
     assert params["cancel_url"].endswith(f"{accepted.get_absolute_url()}?payment=cancelled")
     assert 23 * 3600 < int(params["expires_at"]) - time.time() <= 24 * 3600
 
@@ -100,10 +111,15 @@ def test_paying_after_the_session_expired_starts_a_new_one(client, stripe, buyer
     Payment.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     second = start_deposit(client, buyer, accepted).url
     assert second != first and len(stripe.sessions) == 2
-    assert list(Payment.objects.order_by("id").values_list("status", flat=True)) == ["expired", "pending"]
+    assert list(Payment.objects.order_by("id").values_list("status", flat=True)) == [
+        "expired",
+        "pending",
+    ]
 
 
-def test_a_failed_call_to_stripe_charges_nothing_and_a_retry_uses_the_same_key(client, stripe, buyer, accepted):
+def test_a_failed_call_to_stripe_charges_nothing_and_a_retry_uses_the_same_key(
+    client, stripe, buyer, accepted
+):
     stripe.fail_next = 3  # more than the library's own retries
     response = start_deposit(client, buyer, accepted)
     assert response.url == accepted.get_absolute_url()
@@ -117,18 +133,25 @@ def test_a_failed_call_to_stripe_charges_nothing_and_a_retry_uses_the_same_key(c
 
 def test_only_the_buyer_pays_and_only_what_is_due(client, stripe, buyer, maker, quoted):
     client.force_login(buyer)
-    response = client.post(reverse("commissions:pay", args=[quoted.reference, "deposit"]), follow=True)
+    response = client.post(
+        reverse("commissions:pay", args=[quoted.reference, "deposit"]), follow=True
+    )
     assert "no deposit to pay at this point" in response.content.decode()
     services.quote_accept(commission=quoted, by=buyer)
     client.force_login(maker.user)
-    response = client.post(reverse("commissions:pay", args=[quoted.reference, "deposit"]), follow=True)
+    response = client.post(
+        reverse("commissions:pay", args=[quoted.reference, "deposit"]), follow=True
+    )
     assert "Only the buyer pays" in response.content.decode()
     assert not Payment.objects.exists() and not stripe.requests
 
 
 # --- Confirmation: the webhook and the return page --------------------------------------------
 
-def test_the_webhook_confirms_the_deposit_and_work_starts(client, stripe, buyer, maker, accepted, now_on_commit):
+
+def test_the_webhook_confirms_the_deposit_and_work_starts(
+    client, stripe, buyer, maker, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     with now_on_commit():
@@ -139,8 +162,9 @@ def test_the_webhook_confirms_the_deposit_and_work_starts(client, stripe, buyer,
     assert payment.status == "paid" and payment.payment_intent_id.startswith("pi_test_")
     assert accepted.status == Status.IN_PROGRESS
     assert accepted.log.last().role == "system" and "€120.00" in accepted.log.last().note
-    assert set(OutboxEmail.objects.filter(template="deposit_received").values_list("to", flat=True)) == {
-        buyer.email, maker.user.email}
+    assert set(
+        OutboxEmail.objects.filter(template="deposit_received").values_list("to", flat=True)
+    ) == {buyer.email, maker.user.email}
     assert StripeEvent.objects.get().outcome == "paid"
 
 
@@ -151,8 +175,9 @@ def test_the_return_page_turns_to_paid_by_itself(client, stripe, buyer, accepted
     assert "Payment processing" in page and 'hx-trigger="every 2s"' in page
 
     stripe.pay(payment.checkout_session_id)  # paid at Stripe; the webhook is late
-    status = client.get(reverse("payments:status", args=[payment.public_id]),
-                        HTTP_HX_REQUEST="true").content.decode()
+    status = client.get(
+        reverse("payments:status", args=[payment.public_id]), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Paid — thank you" in status and "hx-trigger" not in status
     accepted.refresh_from_db()
     assert accepted.status == Status.IN_PROGRESS
@@ -172,14 +197,22 @@ def test_another_buyer_cannot_see_the_return_page(client, stripe, buyer, other_b
 
 
 def test_a_waitlisted_commission_waits_for_its_slot_once_the_deposit_is_paid(
-        client, stripe, buyer, other_buyer, maker, request_for, now_on_commit):
+    client, stripe, buyer, other_buyer, maker, request_for, now_on_commit
+):
     maker.capacity = 1
     maker.save()
     first, second = request_for(other_buyer), request_for(buyer)
     for commission, who in ((first, other_buyer), (second, buyer)):
-        services.quote_send(commission=commission, by=maker.user, price_cents=20000,
-                            deposit_cents=5000, estimated_weeks=2, milestones=[],
-                            revision_rounds=1, valid_until=timezone.localdate())
+        services.quote_send(
+            commission=commission,
+            by=maker.user,
+            price_cents=20000,
+            deposit_cents=5000,
+            estimated_weeks=2,
+            milestones=[],
+            revision_rounds=1,
+            valid_until=timezone.localdate(),
+        )
         services.quote_accept(commission=commission, by=who)
     start_deposit(client, buyer, second)
     with now_on_commit():
@@ -192,6 +225,7 @@ def test_a_waitlisted_commission_waits_for_its_slot_once_the_deposit_is_paid(
 
 
 # --- Signatures ------------------------------------------------------------------------------------
+
 
 def _event(stripe, client, buyer, accepted) -> dict:
     start_deposit(client, buyer, accepted)
@@ -218,15 +252,19 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(client, stripe, buyer,
     assert Payment.objects.get().status == "pending"
 
 
-def test_a_replayed_event_is_acknowledged_and_applied_once(client, stripe, buyer, accepted, now_on_commit):
+def test_a_replayed_event_is_acknowledged_and_applied_once(
+    client, stripe, buyer, accepted, now_on_commit
+):
     event = _event(stripe, client, buyer, accepted)
     payload = json.dumps(event).encode()
     header = sign(payload, SECRET)
     with now_on_commit():
-        first = client.post(WEBHOOK, payload, content_type="application/json",
-                            HTTP_STRIPE_SIGNATURE=header)
-        again = client.post(WEBHOOK, payload, content_type="application/json",
-                            HTTP_STRIPE_SIGNATURE=header)
+        first = client.post(
+            WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+        )
+        again = client.post(
+            WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+        )
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.json() == {"received": event["id"], "duplicate": True}
     stored = StripeEvent.objects.get()
@@ -242,7 +280,10 @@ def test_events_we_do_not_handle_are_acknowledged_and_not_stored(client, db, str
 
 # --- Out of order, late, asynchronous ------------------------------------------------------------
 
-def test_a_bank_debit_is_processing_until_it_succeeds(client, stripe, buyer, accepted, now_on_commit):
+
+def test_a_bank_debit_is_processing_until_it_succeeds(
+    client, stripe, buyer, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     with now_on_commit():
@@ -259,13 +300,20 @@ def test_a_bank_debit_is_processing_until_it_succeeds(client, stripe, buyer, acc
     assert payment.status == "paid" and accepted.status == Status.IN_PROGRESS
 
 
-def test_a_failed_bank_debit_tells_the_buyer_and_they_can_try_again(client, stripe, buyer, accepted, now_on_commit):
+def test_a_failed_bank_debit_tells_the_buyer_and_they_can_try_again(
+    client, stripe, buyer, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     with now_on_commit():
         deliver(client, stripe.pay(payment.checkout_session_id, async_payment=True))
-        deliver(client, stripe.event("checkout.session.async_payment_failed",
-                                     stripe.sessions[payment.checkout_session_id]))
+        deliver(
+            client,
+            stripe.event(
+                "checkout.session.async_payment_failed",
+                stripe.sessions[payment.checkout_session_id],
+            ),
+        )
     payment.refresh_from_db()
     assert payment.status == "failed"
     assert OutboxEmail.objects.filter(template="payment_failed", to=buyer.email).exists()
@@ -274,12 +322,15 @@ def test_a_failed_bank_debit_tells_the_buyer_and_they_can_try_again(client, stri
 
 
 def test_completed_after_expired_still_pays_and_expired_after_paid_changes_nothing(
-        client, stripe, buyer, accepted, now_on_commit):
+    client, stripe, buyer, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     session_id = payment.checkout_session_id
     completed = stripe.pay(session_id)
-    expired = stripe.event("checkout.session.expired", dict(stripe.sessions[session_id], status="expired"))
+    expired = stripe.event(
+        "checkout.session.expired", dict(stripe.sessions[session_id], status="expired")
+    )
     with now_on_commit():
         deliver(client, expired)
         deliver(client, completed)
@@ -290,12 +341,20 @@ def test_completed_after_expired_still_pays_and_expired_after_paid_changes_nothi
     assert StripeEvent.objects.get(id="evt_late_copy").outcome == "stays paid"
 
 
-def test_a_refund_before_the_paid_event_is_never_undone_by_it(client, stripe, buyer, accepted, now_on_commit):
+def test_a_refund_before_the_paid_event_is_never_undone_by_it(
+    client, stripe, buyer, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     completed = stripe.pay(payment.checkout_session_id)
-    refund = {"id": "re_dashboard", "object": "refund", "status": "succeeded", "amount": 12000,
-              "payment_intent": completed["data"]["object"]["payment_intent"], "metadata": {}}
+    refund = {
+        "id": "re_dashboard",
+        "object": "refund",
+        "status": "succeeded",
+        "amount": 12000,
+        "payment_intent": completed["data"]["object"]["payment_intent"],
+        "metadata": {},
+    }
     with now_on_commit():
         deliver(client, stripe.charge_refunded(refund, 12000))
         deliver(client, completed)
@@ -304,7 +363,9 @@ def test_a_refund_before_the_paid_event_is_never_undone_by_it(client, stripe, bu
     assert StripeEvent.objects.get(type="checkout.session.completed").outcome == "already paid"
 
 
-def test_an_event_that_cannot_be_applied_stays_visible_with_its_error(client, db, stripe, now_on_commit):
+def test_an_event_that_cannot_be_applied_stays_visible_with_its_error(
+    client, db, stripe, now_on_commit
+):
     broken = stripe.event("checkout.session.completed", {})
     broken["data"] = {}  # no object at all
     with now_on_commit():
@@ -327,7 +388,10 @@ def test_unapplied_events_are_picked_up_again(client, stripe, buyer, accepted):
 
 # --- Nothing missed: the catch-up from Stripe's Events API -----------------------------------------
 
-def test_the_hourly_catch_up_applies_events_the_webhook_never_delivered(client, stripe, buyer, accepted, now_on_commit):
+
+def test_the_hourly_catch_up_applies_events_the_webhook_never_delivered(
+    client, stripe, buyer, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     stripe.pay(payment.checkout_session_id)  # never delivered
@@ -342,11 +406,14 @@ def test_the_hourly_catch_up_applies_events_the_webhook_never_delivered(client, 
     assert path == "/v1/events" and "checkout.session.completed" in params["types"]
 
 
-def test_the_catch_up_command_takes_a_date_range_and_pages_through(client, stripe, buyer, request_for,
-                                                                     maker, now_on_commit, capsys):
+def test_the_catch_up_command_takes_a_date_range_and_pages_through(
+    client, stripe, buyer, request_for, maker, now_on_commit, capsys
+):
     old = int((timezone.now() - timedelta(days=5)).timestamp())
     for i in range(120):
-        stripe.event("checkout.session.expired", {"id": f"cs_gone_{i}", "metadata": {}}, created=old + i)
+        stripe.event(
+            "checkout.session.expired", {"id": f"cs_gone_{i}", "metadata": {}}, created=old + i
+        )
     stripe.event("checkout.session.expired", {"id": "cs_recent", "metadata": {}})
     since = (timezone.now() - timedelta(days=6)).date().isoformat()
     until = (timezone.now() - timedelta(days=4)).date().isoformat()
@@ -358,8 +425,10 @@ def test_the_catch_up_command_takes_a_date_range_and_pages_through(client, strip
 
 # --- The balance -----------------------------------------------------------------------------------
 
+
 def test_the_maker_finishes_the_buyer_pays_the_balance_and_it_is_ready_to_ship(
-        client, stripe, buyer, maker, accepted, now_on_commit):
+    client, stripe, buyer, maker, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     with now_on_commit():
         deliver(client, stripe.pay(Payment.objects.get().checkout_session_id))
@@ -385,16 +454,21 @@ def test_the_maker_finishes_the_buyer_pays_the_balance_and_it_is_ready_to_ship(
 
 # --- Refunds -----------------------------------------------------------------------------------------
 
+
 def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
-        client, stripe, buyer, maker, owner, accepted, now_on_commit):
+    client, stripe, buyer, maker, owner, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     deposit = Payment.objects.get()
     with now_on_commit():
         deliver(client, stripe.pay(deposit.checkout_session_id))
     client.force_login(owner)
     with now_on_commit():
-        response = client.post(reverse("admin:commissions_commission_changelist"),
-                               {"action": "cancel", "_selected_action": [accepted.id]}, follow=True)
+        response = client.post(
+            reverse("admin:commissions_commission_changelist"),
+            {"action": "cancel", "_selected_action": [accepted.id]},
+            follow=True,
+        )
     assert "1 commission cancelled; what was paid is being refunded." in response.content.decode()
     accepted.refresh_from_db()
     refund = Payment.objects.get(kind="refund")
@@ -402,8 +476,9 @@ def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
     assert refund.amount_cents == 12000 and refund.status == "refund_pending"
     calls = [(p, h["Idempotency-Key"]) for m, p, _, h in stripe.requests if p == "/v1/refunds"]
     assert calls == [("/v1/refunds", f"refund-{refund.public_id}")]
-    assert set(OutboxEmail.objects.filter(template="commission_cancelled")
-               .values_list("to", flat=True)) == {buyer.email, maker.user.email}
+    assert set(
+        OutboxEmail.objects.filter(template="commission_cancelled").values_list("to", flat=True)
+    ) == {buyer.email, maker.user.email}
 
     assert refund_send.apply(args=[refund.pk]).get() == "already sent"
     assert len([r for r in stripe.requests if r[1] == "/v1/refunds"]) == 1
@@ -417,15 +492,22 @@ def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
     html = client.get(reverse("admin:commissions_payment_changelist")).content.decode()
     assert "€120.00" in html
     # The payment's page in the office: its refund in words, no raw cents, nothing to delete.
-    html = client.get(reverse("admin:commissions_payment_change", args=[deposit.pk])).content.decode()
+    html = client.get(
+        reverse("admin:commissions_payment_change", args=[deposit.pk])
+    ).content.decode()
     assert f"Deposit €120.00 for {accepted.reference} (refunded)" in html
     assert f"Refund €120.00 for {accepted.reference} (refund issued)" in html
     assert "Amount cents" not in html and "refund_succeeded" not in html
     assert reverse("admin:commissions_payment_delete", args=[deposit.pk]) not in html
-    assert client.get(reverse("admin:commissions_payment_delete", args=[deposit.pk])).status_code == 403
+    assert (
+        client.get(reverse("admin:commissions_payment_delete", args=[deposit.pk])).status_code
+        == 403
+    )
 
 
-def test_money_paid_after_the_buyer_withdrew_goes_straight_back(client, stripe, buyer, accepted, now_on_commit):
+def test_money_paid_after_the_buyer_withdrew_goes_straight_back(
+    client, stripe, buyer, accepted, now_on_commit
+):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     services.commission_withdraw(commission=accepted, by=buyer)
@@ -447,7 +529,12 @@ def test_the_owner_sees_money_with_its_symbol_everywhere_in_the_admin(client, ow
     client.force_login(owner)
     html = client.get(reverse("admin:commissions_quote_changelist")).content.decode()
     assert "€400.00" in html and "€120.00" in html
-    html = client.get(reverse("admin:commissions_commission_change", args=[accepted.pk])).content.decode()
+    html = client.get(
+        reverse("admin:commissions_commission_change", args=[accepted.pk])
+    ).content.decode()
     assert "€180.00" in html and "€280.00" in html  # the listed price, the quote's balance
     for model in ("commission", "quote", "payment", "stripeevent", "message"):
-        assert client.get(reverse(f"admin:commissions_{model}_changelist"), {"q": "x"}).status_code == 200
+        assert (
+            client.get(reverse(f"admin:commissions_{model}_changelist"), {"q": "x"}).status_code
+            == 200
+        )

@@ -31,17 +31,26 @@ def test_a_buyer_requests_a_piece_with_their_choices_and_the_price_is_kept(clien
     client.force_login(buyer)
     url = request_url(ring, **{f"opt-{ring.metal.id}": ring.gold.id})
     assert "€500.00" in client.get(url).content.decode()
-    response = client.post(url, {f"opt-{ring.metal.id}": ring.gold.id,
-                                 f"opt-{ring.engraving.id}": "A & B",
-                                 "brief": "For our tenth anniversary."})
+    response = client.post(
+        url,
+        {
+            f"opt-{ring.metal.id}": ring.gold.id,
+            f"opt-{ring.engraving.id}": "A & B",
+            "brief": "For our tenth anniversary.",
+        },
+    )
     commission = Commission.objects.get()
     assert response.url == commission.get_absolute_url()
-    assert (commission.status, commission.buyer, commission.maker) == (Status.REQUESTED, buyer,
-                                                                        ring.maker)
+    assert (commission.status, commission.buyer, commission.maker) == (
+        Status.REQUESTED,
+        buyer,
+        ring.maker,
+    )
     assert commission.listed_price_cents == 50000 and commission.title == "Stacking ring"
     assert commission.personalisation == [
         {"option": "Metal", "value": "9ct gold", "price_delta_cents": 32000},
-        {"option": "Engraving", "value": "A & B", "price_delta_cents": 0}]
+        {"option": "Engraving", "value": "A & B", "price_delta_cents": 0},
+    ]
     assert commission.answer_by > timezone.now() + timedelta(days=13)
     assert commission.log.get().to_status == Status.REQUESTED
     email = OutboxEmail.objects.get(template="request_received")
@@ -55,10 +64,13 @@ def test_a_buyer_requests_a_piece_with_their_choices_and_the_price_is_kept(clien
     assert "9ct gold" in client.get(commission.get_absolute_url()).content.decode()
 
 
-def test_a_missing_required_choice_or_a_long_engraving_is_explained_and_nothing_is_sent(client, buyer, ring):
+def test_a_missing_required_choice_or_a_long_engraving_is_explained_and_nothing_is_sent(
+    client, buyer, ring
+):
     client.force_login(buyer)
-    response = client.post(request_url(ring), {f"opt-{ring.engraving.id}": "Much too long for it",
-                                               "brief": "Kept"})
+    response = client.post(
+        request_url(ring), {f"opt-{ring.engraving.id}": "Much too long for it", "brief": "Kept"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "This field is required" in html
     assert "at most 12 characters" in html and "Kept" in html
@@ -70,14 +82,17 @@ def test_a_visitor_keeps_what_they_typed_through_logging_in(client, buyer, ring)
     html = client.get(url).content.decode()
     assert "asked to log in or create an account" in html and 'type="file"' not in html
 
-    response = client.post(url, {f"opt-{ring.metal.id}": ring.gold.id,
-                                 "brief": "Size N please", "wanted_by": "2099-05-01"})
+    response = client.post(
+        url,
+        {f"opt-{ring.metal.id}": ring.gold.id, "brief": "Size N please", "wanted_by": "2099-05-01"},
+    )
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
     assert "next=%2Fpieces%2Fstacking-ring%2Frequest%2F" in response.url
     assert not Commission.objects.exists()
 
-    client.post(reverse("accounts:login"), {"username": buyer.email,
-                                            "password": "a-long-test-password"})
+    client.post(
+        reverse("accounts:login"), {"username": buyer.email, "password": "a-long-test-password"}
+    )
     html = client.get(url).content.decode()
     assert "Size N please" in html and 'value="2099-05-01"' in html
     assert f'<option value="{ring.gold.id}" selected>' in html
@@ -91,67 +106,103 @@ def test_a_visitor_keeps_what_they_typed_through_logging_in(client, buyer, ring)
 def test_a_custom_brief_with_budget_date_and_reference_photos(client, buyer, maker):
     client.force_login(buyer)
     url = reverse("commissions:request_custom", args=[maker.slug])
-    response = client.post(url, {
-        "title": "A keepsake box", "brief": "Walnut, for letters.", "budget_min": "200",
-        "budget_max": "450", "wanted_by": (timezone.localdate() + timedelta(days=60)).isoformat(),
-        "images": [photo("a.jpg"), photo("b.jpg")]})
+    response = client.post(
+        url,
+        {
+            "title": "A keepsake box",
+            "brief": "Walnut, for letters.",
+            "budget_min": "200",
+            "budget_max": "450",
+            "wanted_by": (timezone.localdate() + timedelta(days=60)).isoformat(),
+            "images": [photo("a.jpg"), photo("b.jpg")],
+        },
+    )
     commission = Commission.objects.get()
     assert response.url == commission.get_absolute_url()
     assert (commission.kind, commission.budget_min_cents, commission.budget_max_cents) == (
-        "custom", 20000, 45000)
+        "custom",
+        20000,
+        45000,
+    )
     assert [i.kind for i in commission.images.all()] == ["reference", "reference"]
     assert "€200.00 – €450.00" in client.get(commission.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize("data, error", [
-    ({"budget_min": "500", "budget_max": "100"}, "below the lower end"),
-    ({"wanted_by": "2001-01-01"}, "after today"),
-    ({"budget_min": "lots"}, "Enter an amount"),
-    ({"heirloom": "on"}, "Tell the maker about the piece"),
-])
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"budget_min": "500", "budget_max": "100"}, "below the lower end"),
+        ({"wanted_by": "2001-01-01"}, "after today"),
+        ({"budget_min": "lots"}, "Enter an amount"),
+        ({"heirloom": "on"}, "Tell the maker about the piece"),
+    ],
+)
 def test_a_brief_with_a_mistake_is_explained_and_kept(client, buyer, maker, data, error):
     client.force_login(buyer)
-    response = client.post(reverse("commissions:request_custom", args=[maker.slug]),
-                           {"title": "A box", "brief": "Walnut.", **data})
+    response = client.post(
+        reverse("commissions:request_custom", args=[maker.slug]),
+        {"title": "A box", "brief": "Walnut.", **data},
+    )
     assert error in response.content.decode() and 'value="A box"' in response.content.decode()
     assert not Commission.objects.exists()
 
 
 def test_more_than_eight_reference_photos_are_refused(client, buyer, maker):
     client.force_login(buyer)
-    response = client.post(reverse("commissions:request_custom", args=[maker.slug]), {
-        "title": "A box", "brief": "Walnut.", "images": [photo(f"{i}.jpg") for i in range(9)]})
+    response = client.post(
+        reverse("commissions:request_custom", args=[maker.slug]),
+        {"title": "A box", "brief": "Walnut.", "images": [photo(f"{i}.jpg") for i in range(9)]},
+    )
     assert "up to 8 photos" in response.content.decode()
 
 
-def test_a_maker_not_taking_commissions_gets_no_request_but_a_question_is_fine(client, buyer, maker):
+def test_a_maker_not_taking_commissions_gets_no_request_but_a_question_is_fine(
+    client, buyer, maker
+):
     maker.accepting_commissions = False
     maker.save()
     client.force_login(buyer)
-    response = client.post(reverse("commissions:request_custom", args=[maker.slug]),
-                           {"title": "A box", "brief": "Walnut."}, follow=True)
+    response = client.post(
+        reverse("commissions:request_custom", args=[maker.slug]),
+        {"title": "A box", "brief": "Walnut."},
+        follow=True,
+    )
     assert "not taking new commissions" in response.content.decode()
     assert not Commission.objects.exists()
-    client.post(reverse("commissions:ask_maker", args=[maker.slug]), {"body": "When will you reopen?"})
+    client.post(
+        reverse("commissions:ask_maker", args=[maker.slug]), {"body": "When will you reopen?"}
+    )
     assert Commission.objects.get().status == Status.INQUIRY
 
 
 def test_a_maker_cannot_commission_themselves(client, maker, ring):
     client.force_login(maker.user)
-    response = client.post(request_url(ring, **{f"opt-{ring.metal.id}": ring.silver.id}),
-                           {f"opt-{ring.metal.id}": ring.silver.id}, follow=True)
+    response = client.post(
+        request_url(ring, **{f"opt-{ring.metal.id}": ring.silver.id}),
+        {f"opt-{ring.metal.id}": ring.silver.id},
+        follow=True,
+    )
     assert "your own" in response.content.decode()
     assert not Commission.objects.exists()
 
 
-def test_an_heirloom_rework_from_photos_to_arrival(client, buyer, maker, django_capture_on_commit_callbacks):
+def test_an_heirloom_rework_from_photos_to_arrival(
+    client, buyer, maker, django_capture_on_commit_callbacks
+):
     maker.workshop_address = "Atelier Mara\nKaai 12\n8400 Ostend"
     maker.save()
     client.force_login(buyer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("commissions:request_custom", args=[maker.slug]), {
-            "title": "Remake grandma's ring", "brief": "Into a pendant.", "heirloom": "on",
-            "heirloom_description": "A worn gold band, 1952.", "heirloom_images": [photo()]})
+        client.post(
+            reverse("commissions:request_custom", args=[maker.slug]),
+            {
+                "title": "Remake grandma's ring",
+                "brief": "Into a pendant.",
+                "heirloom": "on",
+                "heirloom_description": "A worn gold band, 1952.",
+                "heirloom_images": [photo()],
+            },
+        )
     commission = Commission.objects.get()
     assert commission.heirloom and commission.images.get().kind == ReferenceImage.Kind.HEIRLOOM
     assert commission.images.get().has_renditions
@@ -159,18 +210,29 @@ def test_an_heirloom_rework_from_photos_to_arrival(client, buyer, maker, django_
     assert "A worn gold band, 1952." in html and "Kaai 12" not in html
     assert "Once the quote is accepted you will see where to send it" in html
 
-    services.quote_send(commission=commission, by=maker.user, price_cents=30000,
-                        deposit_cents=9000, estimated_weeks=3, milestones=[], revision_rounds=1,
-                        valid_until=timezone.localdate() + timedelta(days=7))
+    services.quote_send(
+        commission=commission,
+        by=maker.user,
+        price_cents=30000,
+        deposit_cents=9000,
+        estimated_weeks=3,
+        milestones=[],
+        revision_rounds=1,
+        valid_until=timezone.localdate() + timedelta(days=7),
+    )
     services.quote_accept(commission=commission, by=buyer)
     html = client.get(commission.get_absolute_url()).content.decode()
     assert "How to send it in" in html and "Kaai 12" in html and commission.reference in html
 
     client.force_login(maker.user)
-    client.post(reverse("commissions:heirloom", args=[commission.reference]),
-                {"condition": "Scratched but sound."})
+    client.post(
+        reverse("commissions:heirloom", args=[commission.reference]),
+        {"condition": "Scratched but sound."},
+    )
     commission.refresh_from_db()
-    assert commission.heirloom_received_at and commission.heirloom_condition == "Scratched but sound."
+    assert (
+        commission.heirloom_received_at and commission.heirloom_condition == "Scratched but sound."
+    )
     assert OutboxEmail.objects.filter(template="heirloom_received", to=buyer.email).exists()
     client.force_login(buyer)
     assert "Scratched but sound." in client.get(commission.get_absolute_url()).content.decode()
@@ -178,11 +240,19 @@ def test_an_heirloom_rework_from_photos_to_arrival(client, buyer, maker, django_
 
 def test_a_buyer_cannot_log_an_heirloom_arrival(client, buyer, maker):
     commission = services.commission_request_custom(
-        buyer=buyer, maker=maker, title="Rework", brief="x", heirloom=True,
-        heirloom_description="A chain")
+        buyer=buyer,
+        maker=maker,
+        title="Rework",
+        brief="x",
+        heirloom=True,
+        heirloom_description="A chain",
+    )
     client.force_login(buyer)
-    response = client.post(reverse("commissions:heirloom", args=[commission.reference]),
-                           {"condition": "fine"}, follow=True)
+    response = client.post(
+        reverse("commissions:heirloom", args=[commission.reference]),
+        {"condition": "fine"},
+        follow=True,
+    )
     assert "Only the maker" in response.content.decode()
     commission.refresh_from_db()
     assert commission.heirloom_received_at is None

@@ -9,8 +9,9 @@ from commissions.payments.models import Payment, StripeEvent
 from shop import stripe_gateway
 
 
-def test_a_buyer_pays_the_deposit_on_the_local_test_page(client, buyer, quoted, settings,
-                                                        django_capture_on_commit_callbacks):
+def test_a_buyer_pays_the_deposit_on_the_local_test_page(
+    client, buyer, quoted, settings, django_capture_on_commit_callbacks
+):
     settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
     services.quote_accept(commission=quoted, by=buyer)
     client.force_login(buyer)
@@ -31,19 +32,34 @@ def test_a_buyer_pays_the_deposit_on_the_local_test_page(client, buyer, quoted, 
     payment.refresh_from_db()
     assert payment.status == "paid" and quoted.status == Status.IN_PROGRESS
     event = StripeEvent.objects.get()
-    assert (event.source, event.type, event.outcome) == ("local", "checkout.session.completed", "paid")
+    assert (event.source, event.type, event.outcome) == (
+        "local",
+        "checkout.session.completed",
+        "paid",
+    )
 
 
 def test_the_local_page_is_signed_like_stripe_and_refused_unsigned(client, db, settings):
     settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
     payload = b'{"id": "evt_x", "type": "checkout.session.completed", "data": {"object": {}}}'
-    response = client.post(reverse("payments:webhook"), payload, content_type="application/json",
-                           HTTP_STRIPE_SIGNATURE="t=1,v1=00")
+    response = client.post(
+        reverse("payments:webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE="t=1,v1=00",
+    )
     assert response.status_code == 400
     header = stripe_gateway.signature_header(payload)
     assert header.startswith("t=") and ",v1=" in header
-    assert client.post(reverse("payments:webhook"), payload, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=header).status_code == 200
+    assert (
+        client.post(
+            reverse("payments:webhook"),
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=header,
+        ).status_code
+        == 200
+    )
 
 
 def test_cancel_on_the_local_page_charges_nothing(client, buyer, quoted, settings):
@@ -56,8 +72,9 @@ def test_cancel_on_the_local_page_charges_nothing(client, buyer, quoted, setting
     assert Payment.objects.get().status == "pending"
 
 
-def test_a_cancelled_commission_is_refunded_locally_too(client, buyer, owner, quoted, settings,
-                                                       django_capture_on_commit_callbacks):
+def test_a_cancelled_commission_is_refunded_locally_too(
+    client, buyer, owner, quoted, settings, django_capture_on_commit_callbacks
+):
     settings.STRIPE_SECRET_KEY = ""
     services.quote_accept(commission=quoted, by=buyer)
     client.force_login(buyer)

@@ -120,8 +120,11 @@ class StudioMachine(RuleBasedStateMachine):
 
     def _commission(self, pk: int, aim: bool = False, n: int = 0, statuses=()) -> Commission:
         if aim:
-            fitting = list(Commission.objects.filter(status__in=statuses).order_by("id")
-                           .values_list("pk", flat=True))
+            fitting = list(
+                Commission.objects.filter(status__in=statuses)
+                .order_by("id")
+                .values_list("pk", flat=True)
+            )
             if fitting:
                 pk = fitting[n % len(fitting)]
         return Commission.objects.select_related("maker", "buyer").get(pk=pk)
@@ -142,12 +145,16 @@ class StudioMachine(RuleBasedStateMachine):
 
     def _snapshot(self) -> tuple:
         return (
-            list(Commission.objects.order_by("id").values_list(
-                "id", "status", "slot", "queued_at", "expected_start", "answer_by", "title")),
+            list(
+                Commission.objects.order_by("id").values_list(
+                    "id", "status", "slot", "queued_at", "expected_start", "answer_by", "title"
+                )
+            ),
             list(Quote.objects.order_by("id").values_list("id", "status")),
             StatusChange.objects.count(),
             OutboxEmail.objects.count(),
-            Maker.objects.filter(pk=self.maker.pk).values_list("slots_taken", "next_start_on")
+            Maker.objects.filter(pk=self.maker.pk)
+            .values_list("slots_taken", "next_start_on")
             .get(),
         )
 
@@ -162,28 +169,38 @@ class StudioMachine(RuleBasedStateMachine):
             self.refusals += 1
             return None
 
-    def _make(self, move: str, commission: Commission, by, weeks: int = 4,
-              deposit: int = 12000):
+    def _make(self, move: str, commission: Commission, by, weeks: int = 4, deposit: int = 12000):
         c = commission
         calls = {
-            "turn the question into a request":
-                lambda: services.inquiry_convert(commission=c, by=by),
+            "turn the question into a request": lambda: services.inquiry_convert(
+                commission=c, by=by
+            ),
             "close the question": lambda: services.inquiry_close(commission=c, by=by),
-            "decline the request":
-                lambda: services.request_decline(commission=c, by=by, reason="Not for me."),
+            "decline the request": lambda: services.request_decline(
+                commission=c, by=by, reason="Not for me."
+            ),
             "send a quote": lambda: services.quote_send(
-                commission=c, by=by, price_cents=40000, deposit_cents=deposit,
-                estimated_weeks=weeks, milestones=["Sketch", "Wax", "Cast"], revision_rounds=1,
-                valid_until=timezone.localdate() + timedelta(days=14)),
+                commission=c,
+                by=by,
+                price_cents=40000,
+                deposit_cents=deposit,
+                estimated_weeks=weeks,
+                milestones=["Sketch", "Wax", "Cast"],
+                revision_rounds=1,
+                valid_until=timezone.localdate() + timedelta(days=14),
+            ),
             "accept the quote": lambda: services.quote_accept(commission=c, by=by),
-            "decline the quote":
-                lambda: services.quote_decline(commission=c, by=by, reason="Over my budget."),
-            "withdraw":
-                lambda: services.commission_withdraw(commission=c, by=by, reason="Changed my mind."),
+            "decline the quote": lambda: services.quote_decline(
+                commission=c, by=by, reason="Over my budget."
+            ),
+            "withdraw": lambda: services.commission_withdraw(
+                commission=c, by=by, reason="Changed my mind."
+            ),
             "cancel": lambda: services.commission_cancel(commission=c, by=by, reason="Sorry."),
             # As payments.fulfil does: work starts if it has a slot, else it is scheduled.
-            "the deposit arrives": lambda: self._paid(c.pk, lambda locked: (
-                S.IN_PROGRESS if locked.slot == Slot.BENCH else S.SCHEDULED)),
+            "the deposit arrives": lambda: self._paid(
+                c.pk, lambda locked: S.IN_PROGRESS if locked.slot == Slot.BENCH else S.SCHEDULED
+            ),
             "mark the piece finished": lambda: commission_mark_finished(commission=c, by=by),
             "the balance arrives": lambda: self._paid(c.pk, lambda locked: S.READY_TO_SHIP),
             "ship the piece": lambda: self._ship(c.pk, by),
@@ -194,17 +211,22 @@ class StudioMachine(RuleBasedStateMachine):
 
     def _paid(self, pk: int, to_for) -> None:
         with transaction.atomic():
-            commission = Commission.objects.select_for_update(of=("self",)).select_related(
-                "maker", "buyer").get(pk=pk)
-            workflow.advance(commission, to_for(commission), by=None, role=SYSTEM,
-                             note="Paid.")
+            commission = (
+                Commission.objects.select_for_update(of=("self",))
+                .select_related("maker", "buyer")
+                .get(pk=pk)
+            )
+            workflow.advance(commission, to_for(commission), by=None, role=SYSTEM, note="Paid.")
 
     def _ship(self, pk: int, by) -> None:
         # The maker's row first, then the commission: the services' fixed locking order.
         with transaction.atomic():
             Maker.objects.select_for_update().get(pk=self.maker.pk)
-            commission = Commission.objects.select_for_update(of=("self",)).select_related(
-                "maker", "buyer").get(pk=pk)
+            commission = (
+                Commission.objects.select_for_update(of=("self",))
+                .select_related("maker", "buyer")
+                .get(pk=pk)
+            )
             workflow.advance(commission, S.SHIPPED, by=by, role=MAKER, note="Posted.")
             services.bench_release(commission=commission)
 
@@ -214,35 +236,54 @@ class StudioMachine(RuleBasedStateMachine):
         return Commission.objects.exclude(status__in=DONE).count() < HANDFUL
 
     def movable(self) -> list[int]:
-        return list(Commission.objects.filter(status__in=list(NEXT_STEP)).order_by("id")
-                    .values_list("pk", flat=True))
+        return list(
+            Commission.objects.filter(status__in=list(NEXT_STEP))
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
 
     def someone_waits(self) -> bool:
         return Commission.objects.filter(slot=Slot.WAITLIST).exists()
 
     @precondition(under_way)
-    @rule(target=commissions, how=st.sampled_from(["a question", "the listed piece", "a brief"]),
-          n=picks)
+    @rule(
+        target=commissions,
+        how=st.sampled_from(["a question", "the listed piece", "a brief"]),
+        n=picks,
+    )
     def someone_starts_a_commission(self, how, n):
         person = self.people[n % len(self.people)]
         if how == "a question":
             start = lambda: services.inquiry_start(  # noqa: E731
-                buyer=person, maker=self.maker, body="Do you work in rose gold?")
+                buyer=person, maker=self.maker, body="Do you work in rose gold?"
+            )
         elif how == "the listed piece":
             start = lambda: services.commission_request_piece(  # noqa: E731
-                buyer=person, piece=self.piece, personalisation=[],
-                total_cents=self.piece.base_price_cents, brief="In silver.")
+                buyer=person,
+                piece=self.piece,
+                personalisation=[],
+                total_cents=self.piece.base_price_cents,
+                brief="In silver.",
+            )
         else:
             start = lambda: services.commission_request_custom(  # noqa: E731
-                buyer=person, maker=self.maker, title="A ring like my grandmother's",
-                brief="Thin band, one small stone.", budget_min_cents=20000,
-                budget_max_cents=60000)
+                buyer=person,
+                maker=self.maker,
+                title="A ring like my grandmother's",
+                brief="Thin band, one small stone.",
+                budget_min_cents=20000,
+                budget_max_cents=60000,
+            )
         commission = self._attempt(start)  # refused when the maker commissions themself
         return multiple(commission.pk) if commission else multiple()
 
     @precondition(lambda self: self.movable())
-    @rule(n=picks, who=st.sampled_from(("whose move it is",) * 4 + ACTORS), weeks=weeks,
-          deposit=st.sampled_from([12000, 40000]))
+    @rule(
+        n=picks,
+        who=st.sampled_from(("whose move it is",) * 4 + ACTORS),
+        weeks=weeks,
+        deposit=st.sampled_from([12000, 40000]),
+    )
     def the_studio_gets_on_with_a_commission(self, n, who, weeks, deposit):
         movable = self.movable()
         commission = self._commission(movable[n % len(movable)])
@@ -251,9 +292,15 @@ class StudioMachine(RuleBasedStateMachine):
             who = MOVES[move][0]
         self._make(move, commission, self._actor(commission, who, n), weeks, deposit)
 
-    @rule(move=st.sampled_from(list(MOVES)), pk=commissions, aim=st.booleans(),
-          who=st.sampled_from(("the usual person",) * 3 + ACTORS), n=picks, weeks=weeks,
-          deposit=deposits)
+    @rule(
+        move=st.sampled_from(list(MOVES)),
+        pk=commissions,
+        aim=st.booleans(),
+        who=st.sampled_from(("the usual person",) * 3 + ACTORS),
+        n=picks,
+        weeks=weeks,
+        deposit=deposits,
+    )
     def someone_tries_a_move(self, move, pk, aim, who, n, weeks, deposit):
         # Aiming: on a commission where the move makes sense; else on any at all.
         commission = self._commission(pk, aim, n, MOVES[move][1])
@@ -262,12 +309,16 @@ class StudioMachine(RuleBasedStateMachine):
         self._make(move, commission, self._actor(commission, who, n), weeks, deposit)
 
     @precondition(someone_waits)
-    @rule(move=st.sampled_from(["withdraw", "cancel"]), n=picks,
-          who=st.sampled_from(("the usual person",) * 3 + ACTORS))
+    @rule(
+        move=st.sampled_from(["withdraw", "cancel"]),
+        n=picks,
+        who=st.sampled_from(("the usual person",) * 3 + ACTORS),
+    )
     def someone_at_the_bench_gives_up_their_slot(self, move, n, who):
         # The moment the waitlist exists for: a slot frees and the first in line moves up.
-        bench = list(Commission.objects.filter(slot=Slot.BENCH).order_by("id")
-                     .values_list("pk", flat=True))
+        bench = list(
+            Commission.objects.filter(slot=Slot.BENCH).order_by("id").values_list("pk", flat=True)
+        )
         commission = self._commission(bench[n % len(bench)])
         if who == "the usual person":
             who = MOVES[move][0]
@@ -284,10 +335,15 @@ class StudioMachine(RuleBasedStateMachine):
             quote = Quote.objects.filter(commission_id=pk, status=Quote.Status.OPEN).first()
             today = timezone.localdate()
             services.quotes_expire(
-                today=quote.valid_until + timedelta(days=1) if late and quote else today)
+                today=quote.valid_until + timedelta(days=1) if late and quote else today
+            )
 
-    @rule(pk=commissions, who=st.sampled_from((*ACTORS, "the shop")), n=picks,
-          to=st.sampled_from(list(Status)))
+    @rule(
+        pk=commissions,
+        who=st.sampled_from((*ACTORS, "the shop")),
+        n=picks,
+        to=st.sampled_from(list(Status)),
+    )
     def someone_tries_a_move_the_table_does_not_allow(self, pk, who, n, to):
         commission = self._commission(pk)
         by = self._actor(commission, who, n)
@@ -296,8 +352,11 @@ class StudioMachine(RuleBasedStateMachine):
             return  # allowed moves are made through the services, with their effects
         before = self._snapshot()
         with pytest.raises(NotAllowed) as refused, transaction.atomic():
-            locked = Commission.objects.select_for_update(of=("self",)).select_related(
-                "maker", "buyer").get(pk=pk)
+            locked = (
+                Commission.objects.select_for_update(of=("self",))
+                .select_related("maker", "buyer")
+                .get(pk=pk)
+            )
             workflow.advance(locked, to, by=by, role=role)
         assert str(refused.value).strip()
         assert self._snapshot() == before
@@ -308,7 +367,8 @@ class StudioMachine(RuleBasedStateMachine):
     def every_status_is_known_and_the_log_tells_how_it_got_there(self):
         logs = defaultdict(list)
         for row in StatusChange.objects.order_by("id").values_list(
-                "commission_id", "from_status", "to_status", "role", "by_id"):
+            "commission_id", "from_status", "to_status", "role", "by_id"
+        ):
             logs[row[0]].append(row[1:])
         for pk, status in Commission.objects.values_list("pk", "status"):
             assert status in Status.values
@@ -331,7 +391,8 @@ class StudioMachine(RuleBasedStateMachine):
             still_open = quotes[pk].count(Quote.Status.OPEN)
             assert accepted <= 1 and still_open <= 1
             assert still_open == (status == S.QUOTED), (
-                f"commission {pk} is {status} with {still_open} open quote(s)")
+                f"commission {pk} is {status} with {still_open} open quote(s)"
+            )
             if status in workflow.ON_THE_BENCH:
                 assert accepted == 1, f"commission {pk} is {status} with no accepted quote"
 
@@ -339,10 +400,12 @@ class StudioMachine(RuleBasedStateMachine):
     def the_bench_is_never_over_capacity_and_the_queue_waits_only_when_it_is_full(self):
         maker = Maker.objects.get(pk=self.maker.pk)
         everything = list(maker.commissions.order_by("queued_at", "id"))
-        bench = [c for c in everything
-                 if c.slot == Slot.BENCH and c.status in workflow.ON_THE_BENCH]
-        queue = [c for c in everything
-                 if c.slot == Slot.WAITLIST and c.status in workflow.ON_THE_BENCH]
+        bench = [
+            c for c in everything if c.slot == Slot.BENCH and c.status in workflow.ON_THE_BENCH
+        ]
+        queue = [
+            c for c in everything if c.slot == Slot.WAITLIST and c.status in workflow.ON_THE_BENCH
+        ]
         assert len(bench) <= maker.capacity, "more at the bench than the maker has slots"
         assert maker.slots_taken == len(bench)
         if len(bench) < maker.capacity:
@@ -367,20 +430,30 @@ class StudioMachine(RuleBasedStateMachine):
 def test_random_moves_by_random_people_never_break_a_commission_or_the_bench(db):
     maker = MakerFactory()
     cast = SimpleNamespace(
-        buyers=[UserFactory() for _ in range(4)], maker=maker, other_maker=MakerFactory(),
-        owner=UserFactory(is_staff=True, is_superuser=True), piece=PieceFactory(maker=maker))
+        buyers=[UserFactory() for _ in range(4)],
+        maker=maker,
+        other_maker=MakerFactory(),
+        owner=UserFactory(is_staff=True, is_superuser=True),
+        piece=PieceFactory(maker=maker),
+    )
     run_state_machine_as_test(
         lambda: StudioMachine(cast),
-        settings=settings(max_examples=40, stateful_step_count=80, deadline=None,
-                          database=None,  # no .hypothesis/ folder in the repository
-                          suppress_health_check=[HealthCheck.too_slow,
-                                                 HealthCheck.function_scoped_fixture]))
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=80,
+            deadline=None,
+            database=None,  # no .hypothesis/ folder in the repository
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
 
 
 # --- The table, move by move ------------------------------------------------------------------
 
+
 def test_every_move_outside_the_table_is_refused_with_a_reason_and_leaves_no_log(
-        buyer, maker, owner, request_for):
+    buyer, maker, owner, request_for
+):
     commission = request_for(buyer)
     people = {BUYER: buyer, MAKER: maker.user, OWNER: owner, SYSTEM: None}
     logged = StatusChange.objects.count()
@@ -393,8 +466,11 @@ def test_every_move_outside_the_table_is_refused_with_a_reason_and_leaves_no_log
                 Commission.objects.filter(pk=commission.pk).update(status=frm)
                 try:
                     with transaction.atomic():
-                        locked = Commission.objects.select_for_update(
-                            of=("self",)).select_related("maker").get(pk=commission.pk)
+                        locked = (
+                            Commission.objects.select_for_update(of=("self",))
+                            .select_related("maker")
+                            .get(pk=commission.pk)
+                        )
                         workflow.advance(locked, to, by=by, role=role)
                 except NotAllowed as refusal:
                     if not str(refusal).strip():
@@ -407,14 +483,25 @@ def test_every_move_outside_the_table_is_refused_with_a_reason_and_leaves_no_log
     assert StatusChange.objects.count() == logged
 
 
-def test_someone_claiming_a_part_they_do_not_play_is_refused(buyer, other_buyer, maker,
-                                                             other_maker, quoted):
-    impostors = [(other_buyer, BUYER), (other_maker.user, MAKER), (buyer, MAKER),
-                 (maker.user, BUYER), (other_buyer, OWNER), (buyer, SYSTEM)]
+def test_someone_claiming_a_part_they_do_not_play_is_refused(
+    buyer, other_buyer, maker, other_maker, quoted
+):
+    impostors = [
+        (other_buyer, BUYER),
+        (other_maker.user, MAKER),
+        (buyer, MAKER),
+        (maker.user, BUYER),
+        (other_buyer, OWNER),
+        (buyer, SYSTEM),
+    ]
     for by, role in impostors:
         with pytest.raises(NotAllowed, match=r"\w"), transaction.atomic():
-            workflow.advance(Commission.objects.select_for_update().get(pk=quoted.pk),
-                             Status.AWAITING_DEPOSIT, by=by, role=role)
+            workflow.advance(
+                Commission.objects.select_for_update().get(pk=quoted.pk),
+                Status.AWAITING_DEPOSIT,
+                by=by,
+                role=role,
+            )
     quoted.refresh_from_db()
     assert quoted.status == Status.QUOTED and quoted.log.count() == 2
 
@@ -430,7 +517,8 @@ def test_a_quote_accepted_twice_is_refused_the_second_time(quoted, buyer):
 
 
 def test_a_buyer_pressing_accept_twice_reads_why_on_the_page_instead_of_an_error(
-        client, quoted, buyer):
+    client, quoted, buyer
+):
     client.force_login(buyer)
     url = reverse("commissions:quote_accept", args=[quoted.reference])
     first = client.post(url, follow=True)
@@ -444,30 +532,38 @@ def test_a_buyer_pressing_accept_twice_reads_why_on_the_page_instead_of_an_error
 
 # --- Refusals a person can meet by pressing a button on a page that is out of date -------------
 
+
 def test_closing_the_question_on_a_stale_page_after_the_maker_quoted_leaves_no_quote_hanging(
-        client, buyer, maker):
+    client, buyer, maker
+):
     """The buyer asked a question and kept the page open; meanwhile the maker turned it into
     a request and quoted. "Close the question" on the old page must not close the commission
     behind the quote's back (open quote on a closed commission, the maker never told)."""
     commission = services.inquiry_start(buyer=buyer, maker=maker, body="Rose gold?")
     services.inquiry_convert(commission=commission, by=maker.user)
-    services.quote_send(commission=commission, by=maker.user, price_cents=40000,
-                        deposit_cents=12000, estimated_weeks=4, milestones=[],
-                        revision_rounds=1, valid_until=timezone.localdate() + timedelta(days=14))
+    services.quote_send(
+        commission=commission,
+        by=maker.user,
+        price_cents=40000,
+        deposit_cents=12000,
+        estimated_weeks=4,
+        milestones=[],
+        revision_rounds=1,
+        valid_until=timezone.localdate() + timedelta(days=14),
+    )
 
     client.force_login(buyer)
-    response = client.post(reverse("commissions:close", args=[commission.reference]),
-                           follow=True)
+    response = client.post(reverse("commissions:close", args=[commission.reference]), follow=True)
     assert response.status_code == 200
     commission.refresh_from_db()
     quote = commission.quotes.get()
     assert not (commission.status == Status.CLOSED and quote.status == Quote.Status.OPEN), (
-        "the commission closed as a question while its quote stays open")
+        "the commission closed as a question while its quote stays open"
+    )
     assert commission.status == Status.QUOTED and quote.status == Quote.Status.OPEN
 
 
-def test_a_buyer_withdrawing_twice_is_not_told_about_refunds_they_never_paid(client, quoted,
-                                                                             buyer):
+def test_a_buyer_withdrawing_twice_is_not_told_about_refunds_they_never_paid(client, quoted, buyer):
     client.force_login(buyer)
     url = reverse("commissions:withdraw", args=[quoted.reference])
     client.post(url, {"reason": ""})

@@ -39,9 +39,15 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -60,26 +66,36 @@ class Screens:
         self.page.wait_for_load_state("load")
         size = self.page.viewport_size
         wide = self.page.evaluate("document.documentElement.scrollWidth")
-        culprits = [] if wide <= size["width"] else self.page.evaluate(
-            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
-            "document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)")
+        culprits = (
+            []
+            if wide <= size["width"]
+            else self.page.evaluate(
+                "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+                "document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)"
+            )
+        )
         assert wide <= size["width"], (
-            f"{label}: the page is {wide}px wide on a {size['width']}px screen: {culprits}")
+            f"{label}: the page is {wide}px wide on a {size['width']}px screen: {culprits}"
+        )
         path = SCREENSHOTS / f"{self.name}-{label}-{size['width']}x{size['height']}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
 
-def _new_page(browser, live_server, viewport, request, *, who: str = "",
-              javascript: bool = True):
+def _new_page(browser, live_server, viewport, request, *, who: str = "", javascript: bool = True):
     """A fresh browser (own cookies) and page; console and page errors are collected."""
-    context = browser.new_context(viewport=viewport, base_url=live_server.url,
-                                  java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport=viewport, base_url=live_server.url, java_script_enabled=javascript
+    )
     page = context.new_page()
     problems: list[str] = []
     prefix = f"{who} " if who else ""
-    page.on("console", lambda m: problems.append(f"{prefix}console {m.type}: {m.text}")
-            if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"{prefix}console {m.type}: {m.text}") if m.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"{prefix}page error: {e}"))
     page.set_default_timeout(10_000)
     name = request.node.name.replace("[", "-").rstrip("]")
@@ -124,8 +140,9 @@ def open_as(browser, live_server, request):
     opened = []
 
     def open_(user=None, *, who: str, viewport=PHONE, javascript: bool = True):
-        context, page, problems = _new_page(browser, live_server, viewport, request, who=who,
-                                            javascript=javascript)
+        context, page, problems = _new_page(
+            browser, live_server, viewport, request, who=who, javascript=javascript
+        )
         opened.append((context, problems))
         if user is not None:
             log_in(page, user)

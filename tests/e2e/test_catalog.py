@@ -27,19 +27,31 @@ def catalog(maker):
     bowls = CategoryFactory(name="Bowls", slug="bowls")
     potter = MakerFactory(display_name="Ines Potter", slug="ines", craft="Ceramicist")
     clay = MaterialFactory(maker=potter, name="Stoneware", kind=Material.Kind.CLAY)
-    silver = MaterialFactory(maker=maker, name="Recycled silver", recycled=True,
-                             origin="Sheffield, UK", supplier="Cookson")
-    ring = PieceFactory(maker=maker, title="Stacking ring", slug="stacking-ring", category=rings,
-                        base_price_cents=18000)
+    silver = MaterialFactory(
+        maker=maker,
+        name="Recycled silver",
+        recycled=True,
+        origin="Sheffield, UK",
+        supplier="Cookson",
+    )
+    ring = PieceFactory(
+        maker=maker,
+        title="Stacking ring",
+        slug="stacking-ring",
+        category=rings,
+        base_price_cents=18000,
+    )
     ring.materials.add(silver)
     metal = OptionFactory(piece=ring, label="Metal", required=True)
     ChoiceFactory(option=metal, label="Silver")
     ChoiceFactory(option=metal, label="9ct gold", price_delta_cents=32000)
-    OptionFactory(piece=ring, label="Engraving", kind=PersonalisationOption.Kind.TEXT,
-                  max_length=12)
+    OptionFactory(
+        piece=ring, label="Engraving", kind=PersonalisationOption.Kind.TEXT, max_length=12
+    )
     for i in range(3):
-        bowl = PieceFactory(maker=potter, title=f"Tea bowl {i + 1}", category=bowls,
-                            base_price_cents=6000 + i * 500)
+        bowl = PieceFactory(
+            maker=potter, title=f"Tea bowl {i + 1}", category=bowls, base_price_cents=6000 + i * 500
+        )
         bowl.materials.add(clay)
     for piece in Piece.objects.all():
         render_renditions(PiecePhotoFactory(piece=piece))
@@ -70,8 +82,9 @@ def test_a_buyer_filters_the_catalog_on_a_phone_and_the_url_follows(page, catalo
 
 
 def test_the_catalog_works_without_javascript(browser, live_server, catalog):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url,
-                                  viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     page.goto("/pieces/")
     page.locator("summary", has_text="Filter and sort").click()

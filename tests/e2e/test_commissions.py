@@ -63,6 +63,7 @@ def thread(page):
 
 # --- 1. A visitor requests a ring and signs up on the way -------------------------------------
 
+
 def test_a_visitor_requests_a_ring_signs_up_on_the_way_and_nothing_is_lost(page, ring, maker):
     page.goto(ring.get_absolute_url())
     page.get_by_label("Metal").select_option(label="9ct gold (+€320.00)")
@@ -72,7 +73,9 @@ def test_a_visitor_requests_a_ring_signs_up_on_the_way_and_nothing_is_lost(page,
     page.get_by_role("button", name="Request this piece").click()
 
     expect(page).to_have_url(re.compile(rf"/pieces/{ring.slug}/request/\?opt-"))
-    assert page.get_by_label("Metal").locator("option:checked").inner_text() == "9ct gold (+€320.00)"
+    assert (
+        page.get_by_label("Metal").locator("option:checked").inner_text() == "9ct gold (+€320.00)"
+    )
     assert page.get_by_label("Engraving").input_value() == "A & B, 2026"
     expect(page.locator(".price-box__total")).to_contain_text("€500.00")
     note = "It is for our tenth anniversary; her ring size is N."
@@ -92,7 +95,9 @@ def test_a_visitor_requests_a_ring_signs_up_on_the_way_and_nothing_is_lost(page,
 
     expect(page).to_have_url(re.compile(rf"/pieces/{ring.slug}/request/"))
     expect(page.locator(".messages")).to_contain_text("Welcome back")
-    assert page.get_by_label("Metal").locator("option:checked").inner_text() == "9ct gold (+€320.00)"
+    assert (
+        page.get_by_label("Metal").locator("option:checked").inner_text() == "9ct gold (+€320.00)"
+    )
     assert page.get_by_label("Engraving").input_value() == "A & B, 2026"
     assert page.get_by_label("Anything the maker should know?").input_value() == note
     expect(page.locator(".price-box__total")).to_contain_text("€500.00")
@@ -114,7 +119,9 @@ def test_a_visitor_requests_a_ring_signs_up_on_the_way_and_nothing_is_lost(page,
     assert commission.listed_price_cents == 50000
     assert commission.brief == note
     assert {(row["option"], row["value"]) for row in commission.personalisation} == {
-        ("Metal", "9ct gold"), ("Engraving", "A & B, 2026")}
+        ("Metal", "9ct gold"),
+        ("Engraving", "A & B, 2026"),
+    }
     email = OutboxEmail.objects.get(to=maker.user.email, template="request_received")
     assert email.status == OutboxEmail.Status.SENT
     assert any(m.to == [maker.user.email] and reference in m.body for m in mail.outbox)
@@ -122,8 +129,10 @@ def test_a_visitor_requests_a_ring_signs_up_on_the_way_and_nothing_is_lost(page,
 
 # --- 2. The maker quotes from a phone; the buyer accepts -----------------------------------
 
-def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(page, open_as, request_for, buyer,
-                                                             maker):
+
+def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(
+    page, open_as, request_for, buyer, maker
+):
     commission = request_for(buyer)
     log_in(page, maker.user)
     page.goto("/studio/commissions/")
@@ -151,12 +160,17 @@ def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(page, open_as, requ
     expect(quote_panel).to_contain_text("€480.00")
     expect(quote_panel).to_contain_text("€144.00 to start, €336.00 when finished")
     expect(quote_panel.locator(".milestones li")).to_have_text(
-        ["Sketches and a wax model", "Casting and setting"])
+        ["Sketches and a wax model", "Casting and setting"]
+    )
     shot(page, "maker-quote-sent")
     quote = Quote.objects.get(commission=commission)
-    assert (quote.status, quote.price_cents, quote.deposit_cents, quote.estimated_weeks,
-            quote.milestones) == (Quote.Status.OPEN, 48000, 14400, 5,
-                                  ["Sketches and a wax model", "Casting and setting"])
+    assert (
+        quote.status,
+        quote.price_cents,
+        quote.deposit_cents,
+        quote.estimated_weeks,
+        quote.milestones,
+    ) == (Quote.Status.OPEN, 48000, 14400, 5, ["Sketches and a wax model", "Casting and setting"])
 
     bea = open_as(buyer, who="buyer")
     bea.goto(commission.get_absolute_url())
@@ -179,8 +193,7 @@ def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(page, open_as, requ
     assert OutboxEmail.objects.filter(to=buyer.email, template="quote_sent").exists()
 
 
-def test_the_quote_form_offers_a_valid_until_date_two_weeks_ahead(page, request_for, buyer,
-                                                                   maker):
+def test_the_quote_form_offers_a_valid_until_date_two_weeks_ahead(page, request_for, buyer, maker):
     commission = request_for(buyer)
     log_in(page, maker.user)
     page.goto(reverse("commissions:quote", args=[commission.reference]))
@@ -189,8 +202,10 @@ def test_the_quote_form_offers_a_valid_until_date_two_weeks_ahead(page, request_
 
 # --- 3. Messages arrive without a reload; photos stay private ------------------------------
 
+
 def test_buyer_and_maker_talk_without_reloading_and_photos_stay_private(
-        page, open_as, browser, live_server, request_for, buyer, maker, tmp_path):
+    page, open_as, browser, live_server, request_for, buyer, maker, tmp_path
+):
     commission = request_for(buyer)
     url = commission.get_absolute_url()
     log_in(page, buyer)
@@ -250,8 +265,9 @@ def test_buyer_and_maker_talk_without_reloading_and_photos_stay_private(
         visitor.close()
 
     page.goto("/commissions/")
-    expect(page.locator(".list__item").filter(has_text=commission.reference)
-           .locator(".nav-count")).to_have_count(0)
+    expect(
+        page.locator(".list__item").filter(has_text=commission.reference).locator(".nav-count")
+    ).to_have_count(0)
     page.goto(url)
     shot(page, "thread")
     assert commission.messages.count() == 3
@@ -269,15 +285,17 @@ def test_no_messages_yet_goes_once_a_message_arrives(page, request_for, buyer):
 
 # --- 4. Without JavaScript ---------------------------------------------------------------
 
-def test_without_javascript_they_write_quote_and_the_buyer_declines(open_as, request_for, buyer,
-                                                                   maker):
+
+def test_without_javascript_they_write_quote_and_the_buyer_declines(
+    open_as, request_for, buyer, maker
+):
     commission = request_for(buyer)
     url = commission.get_absolute_url()
     bea = open_as(buyer, who="buyer", javascript=False)
     bea.goto(url)
     bea.get_by_role("textbox", name="Message").fill("Is silver hard-wearing enough for every day?")
     bea.get_by_role("button", name="Send", exact=True).click()
-    expect(bea).to_have_url(at(url, '#thread'))
+    expect(bea).to_have_url(at(url, "#thread"))
     expect(thread(bea)).to_contain_text("Is silver hard-wearing enough for every day?")
     assert bea.get_by_role("textbox", name="Message").input_value() == ""
 
@@ -312,6 +330,7 @@ def test_without_javascript_they_write_quote_and_the_buyer_declines(open_as, req
 
 
 # --- 5. A question becomes a request -------------------------------------------------------
+
 
 def test_a_question_from_the_piece_page_becomes_a_request(page, open_as, ring, buyer, maker):
     log_in(page, buyer)
@@ -354,18 +373,32 @@ def test_a_question_from_the_piece_page_becomes_a_request(page, open_as, ring, b
 
 # --- 6. On a desktop: a quote, a rework and the inbox ---------------------------------------
 
-def test_on_a_desktop_a_quote_a_rework_and_the_inbox(desktop_page, open_as, quoted, buyer,
-                                                     other_buyer, maker, request_for):
+
+def test_on_a_desktop_a_quote_a_rework_and_the_inbox(
+    desktop_page, open_as, quoted, buyer, other_buyer, maker, request_for
+):
     maker.workshop_address = "Kraanlei 12\n9000 Ghent\nBelgium"
     maker.save(update_fields=["workshop_address"])
     rework = services.commission_request_custom(
-        buyer=buyer, maker=maker, title="Grandmother’s ring, reworked",
-        brief="Keep the old gold, make it fit a modern hand.", budget_max_cents=60000,
-        heirloom=True, heirloom_description="A worn 18ct band from 1952, with a small chip.")
-    services.quote_send(commission=rework, by=maker.user, price_cents=52000, deposit_cents=15600,
-                        estimated_weeks=6, milestones=["Assess the gold", "Design", "Rework"],
-                        revision_rounds=1, note="I can keep the inscription inside.",
-                        valid_until=timezone.localdate() + timezone.timedelta(days=14))
+        buyer=buyer,
+        maker=maker,
+        title="Grandmother’s ring, reworked",
+        brief="Keep the old gold, make it fit a modern hand.",
+        budget_max_cents=60000,
+        heirloom=True,
+        heirloom_description="A worn 18ct band from 1952, with a small chip.",
+    )
+    services.quote_send(
+        commission=rework,
+        by=maker.user,
+        price_cents=52000,
+        deposit_cents=15600,
+        estimated_weeks=6,
+        milestones=["Assess the gold", "Design", "Rework"],
+        revision_rounds=1,
+        note="I can keep the inscription inside.",
+        valid_until=timezone.localdate() + timezone.timedelta(days=14),
+    )
     services.quote_accept(commission=rework, by=buyer)
     request_for(other_buyer, brief="A ring for my daughter's graduation.")
 

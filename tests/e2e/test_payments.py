@@ -41,7 +41,8 @@ def _test_payments_on_this_server(settings, live_server):
 
 
 def test_the_buyer_pays_the_deposit_and_the_waiting_page_turns_to_paid_by_itself(
-        page, accepted, buyer):
+    page, accepted, buyer
+):
     log_in(page, buyer)
     page.goto(accepted.get_absolute_url())
     page.get_by_role("button", name="Pay the deposit of €120.00").click()
@@ -67,8 +68,7 @@ def test_the_buyer_pays_the_deposit_and_the_waiting_page_turns_to_paid_by_itself
     # The waiting page was never reloaded: it polled and turned by itself.
     loads = []
     waiting.on("load", lambda _: loads.append(1))
-    expect(waiting.locator("#payment-status h1")).to_have_text("Paid — thank you",
-                                                               timeout=8_000)
+    expect(waiting.locator("#payment-status h1")).to_have_text("Paid — thank you", timeout=8_000)
     expect(waiting.locator("#payment-status")).to_contain_text("€120.00 received")
     assert loads == [], "the page reloaded instead of updating in place"
 
@@ -82,8 +82,7 @@ def test_the_buyer_pays_the_deposit_and_the_waiting_page_turns_to_paid_by_itself
     assert OutboxEmail.objects.filter(to=buyer.email, template="deposit_received").count() == 1
 
 
-def test_cancelling_the_test_payment_charges_nothing_and_the_button_stays(page, accepted,
-                                                                         buyer):
+def test_cancelling_the_test_payment_charges_nothing_and_the_button_stays(page, accepted, buyer):
     log_in(page, buyer)
     page.goto(accepted.get_absolute_url())
     page.get_by_role("button", name="Pay the deposit of €120.00").click()
@@ -101,8 +100,9 @@ def test_cancelling_the_test_payment_charges_nothing_and_the_button_stays(page, 
     assert Payment.objects.filter(commission=accepted).count() == 1
 
 
-def test_the_maker_marks_it_finished_and_the_buyer_pays_the_balance(page, open_as, accepted,
-                                                                   buyer, maker):
+def test_the_maker_marks_it_finished_and_the_buyer_pays_the_balance(
+    page, open_as, accepted, buyer, maker
+):
     log_in(page, buyer)
     page.goto(accepted.get_absolute_url())
     page.get_by_role("button", name="Pay the deposit of €120.00").click()
@@ -130,18 +130,22 @@ def test_the_maker_marks_it_finished_and_the_buyer_pays_the_balance(page, open_a
 
     accepted.refresh_from_db()
     assert accepted.status == Status.READY_TO_SHIP
-    assert sorted(Payment.objects.filter(commission=accepted, status=Payment.Status.PAID)
-                  .values_list("kind", "amount_cents")) == [("balance", 28000),
-                                                            ("deposit", 12000)]
+    assert sorted(
+        Payment.objects.filter(commission=accepted, status=Payment.Status.PAID).values_list(
+            "kind", "amount_cents"
+        )
+    ) == [("balance", 28000), ("deposit", 12000)]
     assert OutboxEmail.objects.filter(to=buyer.email, template="balance_due").count() == 1
     assert OutboxEmail.objects.filter(to=buyer.email, template="balance_received").count() == 1
 
 
 def test_the_owner_cancels_a_paid_commission_in_admin_and_the_deposit_is_refunded(
-        open_as, accepted, buyer, maker, django_user_model):
+    open_as, accepted, buyer, maker, django_user_model
+):
     payment = services_pay_deposit(accepted)
-    owner = django_user_model.objects.create_user(email="owner@example.test", password=PASSWORD,
-                                                  is_staff=True, is_superuser=True)
+    owner = django_user_model.objects.create_user(
+        email="owner@example.test", password=PASSWORD, is_staff=True, is_superuser=True
+    )
     admin = open_as(owner, who="owner", viewport=DESKTOP)
     admin.goto("/admin/commissions/commission/")
     row = admin.locator("#result_list tr").filter(has_text=accepted.reference)
@@ -149,7 +153,8 @@ def test_the_owner_cancels_a_paid_commission_in_admin_and_the_deposit_is_refunde
     admin.locator("select[name=action]").select_option(label="Cancel (and refund what was paid)")
     admin.get_by_role("button", name="Go").click()
     expect(admin.locator(".messagelist")).to_contain_text(
-        "1 commission cancelled; what was paid is being refunded.")
+        "1 commission cancelled; what was paid is being refunded."
+    )
     shot(admin, "admin-cancelled")
 
     admin.goto(f"/admin/commissions/payment/{payment.pk}/change/")
@@ -160,8 +165,11 @@ def test_the_owner_cancels_a_paid_commission_in_admin_and_the_deposit_is_refunde
     payment.refresh_from_db()
     refund = Payment.objects.get(refund_of=payment)
     assert accepted.status == Status.CANCELLED and accepted.slot == Slot.NONE
-    assert (refund.kind, refund.amount_cents, refund.status) == ("refund", 12000,
-                                                                 "refund_succeeded")
+    assert (refund.kind, refund.amount_cents, refund.status) == (
+        "refund",
+        12000,
+        "refund_succeeded",
+    )
     assert payment.status == Payment.Status.REFUNDED
     assert OutboxEmail.objects.filter(to=buyer.email, template="refund_issued").count() == 1
     for person in (buyer.email, maker.user.email):
@@ -179,8 +187,9 @@ def services_pay_deposit(commission: Commission) -> Payment:
     from commissions.payments import services as payments
     from commissions.payments.models import TestCheckoutSession
 
-    payment = payments.payment_start(commission=commission, by=commission.buyer,
-                                     kind=Payment.Kind.DEPOSIT)
+    payment = payments.payment_start(
+        commission=commission, by=commission.buyer, kind=Payment.Kind.DEPOSIT
+    )
     local.test_checkout_pay(TestCheckoutSession.objects.get(payment=payment))
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID

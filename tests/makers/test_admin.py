@@ -43,7 +43,9 @@ def test_every_catalog_list_opens_searches_and_opens_a_row(office, catalog, mode
     assert office.get(reverse(f"admin:makers_{model}_add")).status_code == 200
 
 
-def test_the_piece_list_shows_thumbnails_and_prices(office, catalog, django_capture_on_commit_callbacks):
+def test_the_piece_list_shows_thumbnails_and_prices(
+    office, catalog, django_capture_on_commit_callbacks
+):
     from shop.images.pipeline import render_renditions
 
     render_renditions(catalog.photos.get())
@@ -53,15 +55,23 @@ def test_the_piece_list_shows_thumbnails_and_prices(office, catalog, django_capt
 
 def test_a_photo_uploaded_in_the_admin_loses_its_gps(office, catalog):
     exif = Image.Exif()
-    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N",
-                                  ExifTags.GPS.GPSLatitude: (51.0, 3.0, 12.5)}
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (51.0, 3.0, 12.5),
+    }
     buffer = io.BytesIO()
     Image.new("RGB", (300, 200), (120, 90, 60)).save(buffer, format="JPEG", exif=exif)
     assert b"Exif" in buffer.getvalue()
 
-    response = office.post(reverse("admin:makers_piecephoto_add"), {
-        "piece": catalog.id, "position": 3, "alt_text": "From the office",
-        "image": SimpleUploadedFile("office.jpg", buffer.getvalue(), content_type="image/jpeg")})
+    response = office.post(
+        reverse("admin:makers_piecephoto_add"),
+        {
+            "piece": catalog.id,
+            "position": 3,
+            "alt_text": "From the office",
+            "image": SimpleUploadedFile("office.jpg", buffer.getvalue(), content_type="image/jpeg"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     photo = PiecePhoto.objects.get(alt_text="From the office")
     with photo.image.open("rb") as f:
@@ -70,17 +80,27 @@ def test_a_photo_uploaded_in_the_admin_loses_its_gps(office, catalog):
 
 
 def test_a_file_that_is_no_photo_is_refused_in_the_admin_with_a_message(office, catalog):
-    response = office.post(reverse("admin:makers_piecephoto_add"), {
-        "piece": catalog.id, "position": 3,
-        "image": SimpleUploadedFile("notes.jpg", b"<html>notes</html>", content_type="image/jpeg")})
+    response = office.post(
+        reverse("admin:makers_piecephoto_add"),
+        {
+            "piece": catalog.id,
+            "position": 3,
+            "image": SimpleUploadedFile(
+                "notes.jpg", b"<html>notes</html>", content_type="image/jpeg"
+            ),
+        },
+    )
     assert response.status_code == 200
     assert "not a photo we can read" in response.content.decode()
 
 
 def test_publishing_from_the_admin_refuses_a_piece_without_a_photo(office, maker):
     bare = PieceFactory(maker=maker, title="Bare", status=Piece.Status.DRAFT)
-    response = office.post(reverse("admin:makers_piece_changelist"), {
-        "action": "publish", "_selected_action": [bare.id]}, follow=True)
+    response = office.post(
+        reverse("admin:makers_piece_changelist"),
+        {"action": "publish", "_selected_action": [bare.id]},
+        follow=True,
+    )
     assert "Add at least one photo" in response.content.decode()
     bare.refresh_from_db()
     assert bare.status == Piece.Status.DRAFT

@@ -24,24 +24,53 @@ def titles(response) -> list[str]:
 @pytest.fixture
 def shelf(db):
     """Two makers, three categories' worth of pieces, materials of different kinds."""
-    rings, bowls = CategoryFactory(name="Rings", slug="rings"), CategoryFactory(name="Bowls", slug="bowls")
+    rings, bowls = (
+        CategoryFactory(name="Rings", slug="rings"),
+        CategoryFactory(name="Bowls", slug="bowls"),
+    )
     mara = MakerFactory(display_name="Mara Silversmith", slug="mara", craft="Silversmith")
-    ines = MakerFactory(display_name="Ines Potter", slug="ines", craft="Ceramicist",
-                        accepting_commissions=False)
-    silver = MaterialFactory(maker=mara, name="Recycled silver", kind=Material.Kind.METAL,
-                             recycled=True)
+    ines = MakerFactory(
+        display_name="Ines Potter", slug="ines", craft="Ceramicist", accepting_commissions=False
+    )
+    silver = MaterialFactory(
+        maker=mara, name="Recycled silver", kind=Material.Kind.METAL, recycled=True
+    )
     clay = MaterialFactory(maker=ines, name="Stoneware clay", kind=Material.Kind.CLAY)
-    oak = MaterialFactory(maker=ines, name="FSC oak", kind=Material.Kind.WOOD,
-                          certification=Material.Certification.FSC)
+    oak = MaterialFactory(
+        maker=ines,
+        name="FSC oak",
+        kind=Material.Kind.WOOD,
+        certification=Material.Certification.FSC,
+    )
     pieces = {
-        "ring": PieceFactory(maker=mara, title="Hammered silver ring", category=rings,
-                             base_price_cents=18000, description="A wide band with a soft texture."),
-        "signet": PieceFactory(maker=mara, title="Signet ring", category=rings,
-                               base_price_cents=42000, description="Engraved with your initials."),
-        "bowl": PieceFactory(maker=ines, title="Tea bowl", category=bowls, base_price_cents=6500,
-                             description="Thrown on the wheel, glazed in celadon."),
-        "board": PieceFactory(maker=ines, title="Serving board", category=bowls,
-                              base_price_cents=9000, description="Oiled oak."),
+        "ring": PieceFactory(
+            maker=mara,
+            title="Hammered silver ring",
+            category=rings,
+            base_price_cents=18000,
+            description="A wide band with a soft texture.",
+        ),
+        "signet": PieceFactory(
+            maker=mara,
+            title="Signet ring",
+            category=rings,
+            base_price_cents=42000,
+            description="Engraved with your initials.",
+        ),
+        "bowl": PieceFactory(
+            maker=ines,
+            title="Tea bowl",
+            category=bowls,
+            base_price_cents=6500,
+            description="Thrown on the wheel, glazed in celadon.",
+        ),
+        "board": PieceFactory(
+            maker=ines,
+            title="Serving board",
+            category=bowls,
+            base_price_cents=9000,
+            description="Oiled oak.",
+        ),
     }
     pieces["ring"].materials.add(silver)
     pieces["bowl"].materials.add(clay)
@@ -54,32 +83,42 @@ def shelf(db):
 def test_the_catalog_shows_published_pieces_only(client, shelf):
     response = client.get(CATALOG)
     assert response.status_code == 200
-    assert sorted(titles(response)) == ["Hammered silver ring", "Serving board", "Signet ring",
-                                        "Tea bowl"]
+    assert sorted(titles(response)) == [
+        "Hammered silver ring",
+        "Serving board",
+        "Signet ring",
+        "Tea bowl",
+    ]
     assert "Draft ring" not in response.content.decode()
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"category": "rings"}, ["Hammered silver ring", "Signet ring"]),
-    ({"maker": "ines"}, ["Serving board", "Tea bowl"]),
-    ({"material": "clay"}, ["Tea bowl"]),
-    ({"price_min": "80", "price_max": "200"}, ["Hammered silver ring", "Serving board"]),
-    ({"price_max": "65"}, ["Tea bowl"]),
-    ({"open": "on"}, ["Hammered silver ring", "Signet ring"]),
-    ({"responsible": "on"}, ["Hammered silver ring", "Serving board"]),
-    ({"category": "rings", "price_min": "200"}, ["Signet ring"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"category": "rings"}, ["Hammered silver ring", "Signet ring"]),
+        ({"maker": "ines"}, ["Serving board", "Tea bowl"]),
+        ({"material": "clay"}, ["Tea bowl"]),
+        ({"price_min": "80", "price_max": "200"}, ["Hammered silver ring", "Serving board"]),
+        ({"price_max": "65"}, ["Tea bowl"]),
+        ({"open": "on"}, ["Hammered silver ring", "Signet ring"]),
+        ({"responsible": "on"}, ["Hammered silver ring", "Serving board"]),
+        ({"category": "rings", "price_min": "200"}, ["Signet ring"]),
+    ],
+)
 def test_each_filter_narrows_the_catalog(client, shelf, query, expected):
     assert sorted(titles(client.get(CATALOG, query))) == expected
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("ring", ["Hammered silver ring", "Signet ring"]),
-    ("celadon", ["Tea bowl"]),  # from the description
-    ("potter", ["Serving board", "Tea bowl"]),  # from the maker's name
-    ("wide ring", ["Hammered silver ring"]),  # every word must match
-    ("walnut", []),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("ring", ["Hammered silver ring", "Signet ring"]),
+        ("celadon", ["Tea bowl"]),  # from the description
+        ("potter", ["Serving board", "Tea bowl"]),  # from the maker's name
+        ("wide ring", ["Hammered silver ring"]),  # every word must match
+        ("walnut", []),
+    ],
+)
 def test_search_looks_in_title_description_and_maker(client, shelf, q, expected):
     from makers.services import piece_refresh
 
@@ -90,13 +129,18 @@ def test_search_looks_in_title_description_and_maker(client, shelf, q, expected)
 
 def test_sorting_by_price_both_ways(client, shelf):
     assert titles(client.get(CATALOG, {"sort": "price"})) == [
-        "Tea bowl", "Serving board", "Hammered silver ring", "Signet ring"]
+        "Tea bowl",
+        "Serving board",
+        "Hammered silver ring",
+        "Signet ring",
+    ]
     assert titles(client.get(CATALOG, {"sort": "-price"}))[0] == "Signet ring"
 
 
 def test_nonsense_in_the_url_is_ignored_not_an_error(client, shelf):
-    response = client.get(CATALOG, {"price_min": "cheap", "sort": "sideways", "category": "nope",
-                                    "page": "999"})
+    response = client.get(
+        CATALOG, {"price_min": "cheap", "sort": "sideways", "category": "nope", "page": "999"}
+    )
     assert response.status_code == 200
     assert len(titles(response)) == 4
 
@@ -118,8 +162,12 @@ def test_with_htmx_only_the_results_swap(client, shelf):
 
 
 def test_a_history_restore_gets_the_whole_page(client, shelf):
-    response = client.get(CATALOG, {"category": "rings"}, HTTP_HX_REQUEST="true",
-                          HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    response = client.get(
+        CATALOG,
+        {"category": "rings"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
     assert "<html" in response.content.decode()
 
 
@@ -144,19 +192,33 @@ def _fill_catalog(n: int, start: int = 0) -> None:
     category = CategoryFactory(slug="things")
     metal = MaterialFactory(maker=makers[0], kind=Material.Kind.METAL, recycled=True)
     pieces = Piece.objects.bulk_create(
-        Piece(maker=makers[i % len(makers)], title=f"Piece {i}", slug=f"bulk-{i}",
-              base_price_cents=1000 + i, price_from_cents=1000 + i, category=category,
-              status=Piece.Status.PUBLISHED, search_text=f"Piece {i} silver")
+        Piece(
+            maker=makers[i % len(makers)],
+            title=f"Piece {i}",
+            slug=f"bulk-{i}",
+            base_price_cents=1000 + i,
+            price_from_cents=1000 + i,
+            category=category,
+            status=Piece.Status.PUBLISHED,
+            search_text=f"Piece {i} silver",
+        )
         for i in range(start, start + n)
     )
     Piece.materials.through.objects.bulk_create(
-        Piece.materials.through(piece=piece, material=metal) for piece in pieces)
+        Piece.materials.through(piece=piece, material=metal) for piece in pieces
+    )
     for piece in pieces[:5]:
         PiecePhotoFactory(piece=piece)
 
 
-@pytest.mark.parametrize("query", [{}, {"q": "silver", "material": "metal", "sort": "price"},
-                                   {"open": "on", "responsible": "on", "page": "2"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": "silver", "material": "metal", "sort": "price"},
+        {"open": "on", "responsible": "on", "page": "2"},
+    ],
+)
 def test_the_catalog_runs_the_same_few_queries_at_10_and_at_1000_pieces(client, db, query):
     counts = []
     for size, start in ((10, 0), (990, 10)):
@@ -210,7 +272,8 @@ def test_a_card_says_waitlist_when_the_makers_bench_is_full(client, shelf):
 
 
 def test_logging_in_adds_the_person_and_unread_count_and_a_session_read_only_without_a_cache(
-        client, shelf, settings):
+    client, shelf, settings
+):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             client.get(CATALOG)

@@ -13,8 +13,11 @@ from shop.accounts.demo import DEMO_PASSWORD, MAKER_EMAIL
 
 
 def _counts() -> dict[str, int]:
-    return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"accounts", "makers"}}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"accounts", "makers"}
+    }
 
 
 def _seed(**options) -> None:
@@ -72,7 +75,10 @@ def test_scale_adds_load_makers_with_published_pieces_once(db, quick_drawings):
 
     load = Maker.objects.filter(slug__startswith="load-maker-")
     assert sorted(load.values_list("slug", flat=True)) == [
-        "load-maker-1", "load-maker-2", "load-maker-3"]
+        "load-maker-1",
+        "load-maker-2",
+        "load-maker-3",
+    ]
     pieces = Piece.objects.filter(maker__in=load)
     assert pieces.published().count() == 3 * 20 == pieces.count()
     assert not pieces.filter(photos=None).exists()

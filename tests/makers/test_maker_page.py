@@ -13,8 +13,13 @@ from tests.factories import MakerFactory, MaterialFactory, PieceFactory, PiecePh
 
 
 def test_the_maker_page_tells_their_story_with_materials_and_pieces(client, maker):
-    MaterialFactory(maker=maker, name="Fairmined gold", kind=Material.Kind.METAL,
-                    certification=Material.Certification.FAIRMINED, origin="La Llanada, Colombia")
+    MaterialFactory(
+        maker=maker,
+        name="Fairmined gold",
+        kind=Material.Kind.METAL,
+        certification=Material.Certification.FAIRMINED,
+        origin="La Llanada, Colombia",
+    )
     PieceFactory(maker=maker, title="Hammered ring")
     PieceFactory(maker=maker, title="Secret draft", status=Piece.Status.DRAFT)
     html = client.get(maker.get_absolute_url()).content.decode()
@@ -68,18 +73,32 @@ def test_the_home_page_features_makers_and_pieces(client, maker):
 
 
 @pytest.mark.parametrize("page", ["maker", "piece", "home", "makers"])
-def test_maker_piece_and_home_pages_run_the_same_queries_at_10_and_at_1000_pieces(client, maker, page):
+def test_maker_piece_and_home_pages_run_the_same_queries_at_10_and_at_1000_pieces(
+    client, maker, page
+):
     counts = []
     for n in (10, 990):
         pieces = Piece.objects.bulk_create(
-            Piece(maker=maker, title=f"P{i}", slug=f"p-{n}-{i}", base_price_cents=100,
-                  price_from_cents=100, status=Piece.Status.PUBLISHED, featured=True)
-            for i in range(n))
+            Piece(
+                maker=maker,
+                title=f"P{i}",
+                slug=f"p-{n}-{i}",
+                base_price_cents=100,
+                price_from_cents=100,
+                status=Piece.Status.PUBLISHED,
+                featured=True,
+            )
+            for i in range(n)
+        )
         for piece in pieces[:3]:
             PiecePhotoFactory(piece=piece)
         MakerFactory.create_batch(3, featured=True)
-        url = {"maker": maker.get_absolute_url(), "piece": pieces[0].get_absolute_url(),
-               "home": "/", "makers": reverse("makers:makers")}[page]
+        url = {
+            "maker": maker.get_absolute_url(),
+            "piece": pieces[0].get_absolute_url(),
+            "home": "/",
+            "makers": reverse("makers:makers"),
+        }[page]
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))

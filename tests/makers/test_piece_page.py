@@ -22,18 +22,36 @@ from tests.factories import (
 @pytest.fixture
 def ring(maker):
     """A €180 ring: a required metal (silver +0, gold +320), an optional stone, an engraving."""
-    piece = PieceFactory(maker=maker, title="Stacking ring", slug="stacking-ring",
-                         base_price_cents=18000, lead_time_min_weeks=2, lead_time_max_weeks=3)
+    piece = PieceFactory(
+        maker=maker,
+        title="Stacking ring",
+        slug="stacking-ring",
+        base_price_cents=18000,
+        lead_time_min_weeks=2,
+        lead_time_max_weeks=3,
+    )
     metal = OptionFactory(piece=piece, label="Metal", required=True, position=0)
     piece.silver = ChoiceFactory(option=metal, label="Silver", price_delta_cents=0)
     piece.gold = ChoiceFactory(option=metal, label="9ct gold", price_delta_cents=32000)
     stone = OptionFactory(piece=piece, label="Birthstone", position=1)
     piece.sapphire = ChoiceFactory(option=stone, label="Sapphire", price_delta_cents=4050)
-    piece.engraving = OptionFactory(piece=piece, label="Engraving", position=2,
-                                    kind=PersonalisationOption.Kind.TEXT, max_length=12)
+    piece.engraving = OptionFactory(
+        piece=piece,
+        label="Engraving",
+        position=2,
+        kind=PersonalisationOption.Kind.TEXT,
+        max_length=12,
+    )
     piece.metal, piece.stone = metal, stone
-    piece.materials.add(MaterialFactory(maker=maker, name="Recycled silver", recycled=True,
-                                        origin="Sheffield, UK", supplier="Cookson"))
+    piece.materials.add(
+        MaterialFactory(
+            maker=maker,
+            name="Recycled silver",
+            recycled=True,
+            origin="Sheffield, UK",
+            supplier="Cookson",
+        )
+    )
     PiecePhotoFactory(piece=piece)
     return piece_refresh(piece=piece)
 
@@ -47,9 +65,14 @@ def test_the_piece_page_shows_photos_materials_with_provenance_and_the_price_fro
 
 
 def test_choices_add_their_price_and_the_total_comes_back_without_javascript(client, ring):
-    response = client.get(ring.get_absolute_url(), {
-        f"opt-{ring.metal.id}": ring.gold.id, f"opt-{ring.stone.id}": ring.sapphire.id,
-        f"opt-{ring.engraving.id}": "A & B"})
+    response = client.get(
+        ring.get_absolute_url(),
+        {
+            f"opt-{ring.metal.id}": ring.gold.id,
+            f"opt-{ring.stone.id}": ring.sapphire.id,
+            f"opt-{ring.engraving.id}": "A & B",
+        },
+    )
     estimate = response.context["estimate"]
     assert estimate.total.cents == 18000 + 32000 + 4050
     html = response.content.decode()
@@ -58,24 +81,28 @@ def test_choices_add_their_price_and_the_total_comes_back_without_javascript(cli
 
 
 def test_with_htmx_only_the_price_box_comes_back(client, ring):
-    response = client.get(ring.get_absolute_url(), {f"opt-{ring.metal.id}": ring.gold.id},
-                          HTTP_HX_REQUEST="true")
+    response = client.get(
+        ring.get_absolute_url(), {f"opt-{ring.metal.id}": ring.gold.id}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="price"')
     assert "<html" not in html and "€500.00" in html
 
 
 def test_the_price_is_taken_from_the_database_not_from_the_browser(client, ring, other_maker):
-    foreign = ChoiceFactory(option=OptionFactory(piece=PieceFactory(maker=other_maker)),
-                            price_delta_cents=-17000)
+    foreign = ChoiceFactory(
+        option=OptionFactory(piece=PieceFactory(maker=other_maker)), price_delta_cents=-17000
+    )
     response = client.get(ring.get_absolute_url(), {f"opt-{ring.metal.id}": foreign.id})
     assert response.context["estimate"].total.cents == 18000
     assert "Select a valid choice" in response.content.decode()
 
 
 def test_a_too_long_engraving_is_explained_and_the_rest_still_prices(client, ring):
-    response = client.get(ring.get_absolute_url(), {
-        f"opt-{ring.metal.id}": ring.gold.id, f"opt-{ring.engraving.id}": "Far too long a text"})
+    response = client.get(
+        ring.get_absolute_url(),
+        {f"opt-{ring.metal.id}": ring.gold.id, f"opt-{ring.engraving.id}": "Far too long a text"},
+    )
     assert response.context["estimate"].total.cents == 50000
     assert "at most 12 characters" in response.content.decode()
 
@@ -102,7 +129,9 @@ def test_the_delivery_window_starts_now_with_a_free_slot_and_later_on_a_waitlist
     ring.maker.save()
     response = client.get(ring.get_absolute_url())
     estimate = response.context["estimate"]
-    assert estimate.waitlist and estimate.start == today + timedelta(weeks=ring.maker.typical_lead_weeks)
+    assert estimate.waitlist and estimate.start == today + timedelta(
+        weeks=ring.maker.typical_lead_weeks
+    )
     assert "bench is full" in response.content.decode()
 
 

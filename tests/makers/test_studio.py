@@ -20,8 +20,9 @@ from tests.factories import (
 
 
 def upload(name="bench.jpg", data=None, content_type="image/jpeg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data if data is not None else jpeg_bytes((320, 240)),
-                              content_type=content_type)
+    return SimpleUploadedFile(
+        name, data if data is not None else jpeg_bytes((320, 240)), content_type=content_type
+    )
 
 
 @pytest.fixture
@@ -70,8 +71,12 @@ def test_a_maker_cannot_see_or_change_another_makers_things(studio, theirs):
 
 
 def test_a_buyer_has_no_studio_and_a_visitor_is_asked_to_log_in(client, buyer, theirs):
-    urls = [("get", reverse("studio:dashboard")), ("get", reverse("studio:profile")),
-            ("get", reverse("studio:pieces")), ("get", reverse("studio:piece_new"))]
+    urls = [
+        ("get", reverse("studio:dashboard")),
+        ("get", reverse("studio:profile")),
+        ("get", reverse("studio:pieces")),
+        ("get", reverse("studio:piece_new")),
+    ]
     urls += _studio_urls(theirs)
     for method, url in urls:
         response = getattr(client, method)(url)
@@ -91,18 +96,31 @@ def test_the_studio_link_shows_for_makers_only(client, buyer, maker):
 def test_a_maker_adds_a_piece_as_a_draft_then_publishes_it_once_it_has_a_photo(studio, maker):
     silver = MaterialFactory(maker=maker, name="Recycled silver")
     CategoryFactory(slug="rings")
-    response = studio.post(reverse("studio:piece_new"), {
-        "title": "Wave ring", "description": "Like the sea.", "base_price_cents": "1,250.50",
-        "lead_time_min_weeks": 2, "lead_time_max_weeks": 5, "made_to_order": "on",
-        "materials": [silver.id]})
+    response = studio.post(
+        reverse("studio:piece_new"),
+        {
+            "title": "Wave ring",
+            "description": "Like the sea.",
+            "base_price_cents": "1,250.50",
+            "lead_time_min_weeks": 2,
+            "lead_time_max_weeks": 5,
+            "made_to_order": "on",
+            "materials": [silver.id],
+        },
+    )
     piece = Piece.objects.get(title="Wave ring")
     assert response.url == reverse("studio:piece_edit", args=[piece.slug])
-    assert (piece.status, piece.base_price_cents, piece.price_from_cents) == ("draft", 125050, 125050)
+    assert (piece.status, piece.base_price_cents, piece.price_from_cents) == (
+        "draft",
+        125050,
+        125050,
+    )
     assert piece.slug == "mara-wave-ring" and list(piece.materials.all()) == [silver]
     assert "Recycled silver" in piece.search_text
 
-    response = studio.post(reverse("studio:piece_status", args=[piece.slug]),
-                           {"status": "published"}, follow=True)
+    response = studio.post(
+        reverse("studio:piece_status", args=[piece.slug]), {"status": "published"}, follow=True
+    )
     assert "Add at least one photo" in response.content.decode()
     piece.refresh_from_db()
     assert piece.status == "draft"
@@ -115,9 +133,15 @@ def test_a_maker_adds_a_piece_as_a_draft_then_publishes_it_once_it_has_a_photo(s
 
 
 def test_a_piece_form_explains_mistakes_and_keeps_what_was_typed(studio):
-    response = studio.post(reverse("studio:piece_new"), {
-        "title": "Bowl", "base_price_cents": "twelve", "lead_time_min_weeks": 6,
-        "lead_time_max_weeks": 2})
+    response = studio.post(
+        reverse("studio:piece_new"),
+        {
+            "title": "Bowl",
+            "base_price_cents": "twelve",
+            "lead_time_min_weeks": 6,
+            "lead_time_max_weeks": 2,
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Enter an amount in EUR" in html and "cannot be shorter" in html
@@ -127,27 +151,39 @@ def test_a_piece_form_explains_mistakes_and_keeps_what_was_typed(studio):
 
 def test_a_maker_cannot_list_another_makers_material_on_their_piece(studio, maker, theirs):
     piece = PieceFactory(maker=maker)
-    response = studio.post(reverse("studio:piece_edit", args=[piece.slug]), {
-        "title": piece.title, "base_price_cents": "120", "lead_time_min_weeks": 1,
-        "lead_time_max_weeks": 2, "materials": [theirs["material"].id]})
+    response = studio.post(
+        reverse("studio:piece_edit", args=[piece.slug]),
+        {
+            "title": piece.title,
+            "base_price_cents": "120",
+            "lead_time_min_weeks": 1,
+            "lead_time_max_weeks": 2,
+            "materials": [theirs["material"].id],
+        },
+    )
     assert "Select a valid choice" in response.content.decode()
     assert not piece.materials.exists()
 
 
 def test_photos_upload_reorder_and_delete_with_and_without_htmx(
-        studio, maker, django_capture_on_commit_callbacks):
+    studio, maker, django_capture_on_commit_callbacks
+):
     piece = PieceFactory(maker=maker, status=Piece.Status.DRAFT)
     url = reverse("studio:photos_add", args=[piece.slug])
     with django_capture_on_commit_callbacks(execute=True):
-        studio.post(url, {"photos": [upload("a.jpg"), upload("b.png", _png())],
-                          "alt_text": "On oak"})
+        studio.post(
+            url, {"photos": [upload("a.jpg"), upload("b.png", _png())], "alt_text": "On oak"}
+        )
     first, second = piece.photos.order_by("position")
     assert (first.alt_text, first.image.name.endswith(".jpg")) == ("On oak", True)
     assert second.image.name.endswith(".png")  # see-through, so kept as PNG
     assert first.has_renditions  # the eager task rendered its sizes on commit
 
-    response = studio.post(reverse("studio:photo_move", args=[piece.slug, second.id]),
-                           {"direction": "up"}, HTTP_HX_REQUEST="true")
+    response = studio.post(
+        reverse("studio:photo_move", args=[piece.slug, second.id]),
+        {"direction": "up"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.content.decode().lstrip().startswith('<section id="photos"')
     assert list(piece.photos.order_by("position")) == [second, first]
 
@@ -157,8 +193,10 @@ def test_photos_upload_reorder_and_delete_with_and_without_htmx(
 
 def test_a_bad_photo_gets_a_clear_message_never_an_error_page(studio, maker):
     piece = PieceFactory(maker=maker, status=Piece.Status.DRAFT)
-    response = studio.post(reverse("studio:photos_add", args=[piece.slug]),
-                           {"photos": [upload("page.jpg", b"<html><body>hi</body></html>")]})
+    response = studio.post(
+        reverse("studio:photos_add", args=[piece.slug]),
+        {"photos": [upload("page.jpg", b"<html><body>hi</body></html>")]},
+    )
     assert response.status_code == 200
     assert "page.jpg" in response.content.decode()
     assert not piece.photos.exists()
@@ -174,20 +212,31 @@ def test_the_last_photo_of_a_published_piece_stays(studio, maker):
 
 def test_options_with_typed_choices_set_the_lowest_price(studio, maker):
     piece = PieceFactory(maker=maker, base_price_cents=20000)
-    studio.post(reverse("studio:option_new", args=[piece.slug]), {
-        "kind": "choice", "label": "Metal", "required": "on",
-        "choices_text": "Silver\n9ct gold | +320\nReclaimed silver | -15.50"})
+    studio.post(
+        reverse("studio:option_new", args=[piece.slug]),
+        {
+            "kind": "choice",
+            "label": "Metal",
+            "required": "on",
+            "choices_text": "Silver\n9ct gold | +320\nReclaimed silver | -15.50",
+        },
+    )
     option = piece.options.get()
     assert [(c.label, c.price_delta_cents) for c in option.choices.all()] == [
-        ("Silver", 0), ("9ct gold", 32000), ("Reclaimed silver", -1550)]
+        ("Silver", 0),
+        ("9ct gold", 32000),
+        ("Reclaimed silver", -1550),
+    ]
     piece.refresh_from_db()
     assert piece.price_from_cents == 20000 - 1550
 
     html = studio.get(reverse("studio:option_edit", args=[piece.slug, option.id])).content.decode()
     assert "9ct gold | +320.00" in html
 
-    studio.post(reverse("studio:option_edit", args=[piece.slug, option.id]), {
-        "kind": "choice", "label": "Metal", "required": "on", "choices_text": "Gold | +100"})
+    studio.post(
+        reverse("studio:option_edit", args=[piece.slug, option.id]),
+        {"kind": "choice", "label": "Metal", "required": "on", "choices_text": "Gold | +100"},
+    )
     piece.refresh_from_db()
     assert piece.price_from_cents == 30000
 
@@ -198,31 +247,39 @@ def test_options_with_typed_choices_set_the_lowest_price(studio, maker):
 
 def test_a_mistyped_choice_line_is_explained(studio, maker):
     piece = PieceFactory(maker=maker)
-    response = studio.post(reverse("studio:option_new", args=[piece.slug]), {
-        "kind": "choice", "label": "Stone", "choices_text": "Ruby | +lots"})
+    response = studio.post(
+        reverse("studio:option_new", args=[piece.slug]),
+        {"kind": "choice", "label": "Stone", "choices_text": "Ruby | +lots"},
+    )
     assert "Line 1" in response.content.decode()
     assert not PersonalisationOption.objects.exists()
 
 
 def test_a_text_option_has_a_length_limit(studio, maker):
     piece = PieceFactory(maker=maker)
-    studio.post(reverse("studio:option_new", args=[piece.slug]), {
-        "kind": "text", "label": "Engraving", "max_length": 20})
+    studio.post(
+        reverse("studio:option_new", args=[piece.slug]),
+        {"kind": "text", "label": "Engraving", "max_length": 20},
+    )
     option = piece.options.get()
     assert (option.kind, option.max_length) == ("text", 20)
 
 
 def test_materials_are_added_renamed_and_removed(studio, maker):
-    studio.post(reverse("studio:materials"), {"name": "Walnut", "kind": "wood",
-                                              "origin": "Dordogne", "certification": "fsc"})
+    studio.post(
+        reverse("studio:materials"),
+        {"name": "Walnut", "kind": "wood", "origin": "Dordogne", "certification": "fsc"},
+    )
     walnut = maker.materials.get()
     piece = PieceFactory(maker=maker)
     piece.materials.add(walnut)
     response = studio.post(reverse("studio:materials"), {"name": "walnut", "kind": "wood"})
     assert "already have a material" in response.content.decode()
 
-    studio.post(reverse("studio:material_edit", args=[walnut.id]),
-                {"name": "Black walnut", "kind": "wood", "certification": "fsc"})
+    studio.post(
+        reverse("studio:material_edit", args=[walnut.id]),
+        {"name": "Black walnut", "kind": "wood", "certification": "fsc"},
+    )
     piece.refresh_from_db()
     assert "Black walnut" in piece.search_text
 
@@ -231,10 +288,18 @@ def test_materials_are_added_renamed_and_removed(studio, maker):
 
 
 def test_the_profile_saves_and_a_new_portrait_replaces_the_old(
-        studio, maker, django_capture_on_commit_callbacks):
-    data = {"display_name": "Mara Lind", "craft": "Silversmith", "tagline": "Rings by the sea",
-            "story": "I work alone.", "location": "Ostend", "accepting_commissions": "on",
-            "capacity": 4, "typical_lead_weeks": 3}
+    studio, maker, django_capture_on_commit_callbacks
+):
+    data = {
+        "display_name": "Mara Lind",
+        "craft": "Silversmith",
+        "tagline": "Rings by the sea",
+        "story": "I work alone.",
+        "location": "Ostend",
+        "accepting_commissions": "on",
+        "capacity": 4,
+        "typical_lead_weeks": 3,
+    }
     piece = PieceFactory(maker=maker)
     with django_capture_on_commit_callbacks(execute=True):
         studio.post(reverse("studio:profile"), {**data, "portrait": upload("me.jpg")})
@@ -267,7 +332,9 @@ def test_choices_are_kept_when_an_option_is_edited_without_them(studio, maker):
     piece = PieceFactory(maker=maker)
     option = OptionFactory(piece=piece, label="Size")
     ChoiceFactory(option=option, label="S")
-    response = studio.post(reverse("studio:option_edit", args=[piece.slug, option.id]),
-                           {"kind": "choice", "label": "Size", "choices_text": ""})
+    response = studio.post(
+        reverse("studio:option_edit", args=[piece.slug, option.id]),
+        {"kind": "choice", "label": "Size", "choices_text": ""},
+    )
     assert "needs at least one choice" in response.content.decode()
     assert option.choices.count() == 1

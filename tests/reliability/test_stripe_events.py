@@ -31,40 +31,84 @@ def _awaiting_deposits(n: int, per_maker: int = 10) -> list[Payment]:
     buyer = UserFactory()
     makers = [MakerFactory(capacity=per_maker) for _ in range(-(-n // per_maker))]
     commissions = Commission.objects.bulk_create(
-        Commission(buyer=buyer, maker=makers[i // per_maker], title=f"Piece {i}",
-                   status=Status.AWAITING_DEPOSIT, slot=Slot.BENCH, currency="EUR",
-                   expected_start=timezone.localdate())
-        for i in range(n))
+        Commission(
+            buyer=buyer,
+            maker=makers[i // per_maker],
+            title=f"Piece {i}",
+            status=Status.AWAITING_DEPOSIT,
+            slot=Slot.BENCH,
+            currency="EUR",
+            expected_start=timezone.localdate(),
+        )
+        for i in range(n)
+    )
     Quote.objects.bulk_create(
-        Quote(commission=c, status=Quote.Status.ACCEPTED, price_cents=30000, deposit_cents=9000,
-              currency="EUR", estimated_weeks=4, valid_until=timezone.localdate())
-        for c in commissions)
+        Quote(
+            commission=c,
+            status=Quote.Status.ACCEPTED,
+            price_cents=30000,
+            deposit_cents=9000,
+            currency="EUR",
+            estimated_weeks=4,
+            valid_until=timezone.localdate(),
+        )
+        for c in commissions
+    )
     return Payment.objects.bulk_create(
-        Payment(commission=c, kind=Payment.Kind.DEPOSIT, amount_cents=9000, currency="EUR",
-                checkout_session_id=f"cs_storm_{i}", public_id=uuid.uuid4())
-        for i, c in enumerate(commissions))
+        Payment(
+            commission=c,
+            kind=Payment.Kind.DEPOSIT,
+            amount_cents=9000,
+            currency="EUR",
+            checkout_session_id=f"cs_storm_{i}",
+            public_id=uuid.uuid4(),
+        )
+        for i, c in enumerate(commissions)
+    )
 
 
 def _event(event_type: str, payment: Payment, **session) -> dict:
-    obj = {"id": payment.checkout_session_id, "object": "checkout.session",
-           "metadata": {"payment_id": str(payment.public_id)}, **session}
-    return {"id": f"evt_{uuid.uuid4().hex}", "type": event_type, "object": "event",
-            "created": int(time.time()), "data": {"object": obj}}
+    obj = {
+        "id": payment.checkout_session_id,
+        "object": "checkout.session",
+        "metadata": {"payment_id": str(payment.public_id)},
+        **session,
+    }
+    return {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": event_type,
+        "object": "event",
+        "created": int(time.time()),
+        "data": {"object": obj},
+    }
 
 
 def _deliver(client, event: dict) -> int:
     payload = json.dumps(event).encode()
-    return client.post(reverse("payments:webhook"), payload, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=sign(payload, SECRET)).status_code
+    return client.post(
+        reverse("payments:webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, SECRET),
+    ).status_code
 
 
 def test_a_storm_of_1000_events_with_30_percent_duplicates_pays_everyone_exactly_once(
-        client, settings, on_worker):
+    client, settings, on_worker
+):
     settings.STRIPE_WEBHOOK_SECRET = SECRET
     payments = _awaiting_deposits(600)
     paid, unpaid = payments[:500], payments[500:]
-    unique = [_event("checkout.session.completed", p, status="complete", payment_status="paid",
-                     payment_intent=f"pi_storm_{p.pk}") for p in paid]
+    unique = [
+        _event(
+            "checkout.session.completed",
+            p,
+            status="complete",
+            payment_status="paid",
+            payment_intent=f"pi_storm_{p.pk}",
+        )
+        for p in paid
+    ]
     # Late and out of order: an expiry for a hundred sessions that were in fact paid.
     unique += [_event("checkout.session.expired", p, status="expired") for p in paid[:100]]
     unique += [_event("checkout.session.expired", p, status="expired") for p in unpaid]
@@ -76,14 +120,20 @@ def test_a_storm_of_1000_events_with_30_percent_duplicates_pays_everyone_exactly
     started = time.monotonic()
     assert {_deliver(client, event) for event in deliveries} == {200}
     received = time.monotonic() - started
-    wait_for(lambda: not StripeEvent.objects.filter(processed_at__isnull=True).exists(), timeout=240)
+    wait_for(
+        lambda: not StripeEvent.objects.filter(processed_at__isnull=True).exists(), timeout=240
+    )
     wait_for(lambda: not OutboxEmail.objects.exclude(status="sent").exists(), timeout=240)
     wait_for(worker_idle, timeout=60)
 
     assert StripeEvent.objects.count() == 700
     assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
-    assert Payment.objects.filter(pk__in=[p.pk for p in paid], status="paid",
-                                  paid_at__isnull=False).count() == 500
+    assert (
+        Payment.objects.filter(
+            pk__in=[p.pk for p in paid], status="paid", paid_at__isnull=False
+        ).count()
+        == 500
+    )
     assert Payment.objects.filter(pk__in=[p.pk for p in unpaid], status="expired").count() == 100
     assert Commission.objects.filter(status=Status.IN_PROGRESS).count() == 500
     assert Commission.objects.filter(status=Status.AWAITING_DEPOSIT).count() == 100
@@ -95,25 +145,33 @@ def test_a_storm_of_1000_events_with_30_percent_duplicates_pays_everyone_exactly
 
 
 def test_a_worker_killed_in_the_middle_of_an_event_leaves_it_to_the_next_worker_once(
-        client, settings, on_worker):
+    client, settings, on_worker
+):
     settings.STRIPE_WEBHOOK_SECRET = SECRET
     (payment,) = _awaiting_deposits(1)
-    event = _event("checkout.session.completed", payment, status="complete",
-                   payment_status="paid", payment_intent="pi_killed")
+    event = _event(
+        "checkout.session.completed",
+        payment,
+        status="complete",
+        payment_status="paid",
+        payment_intent="pi_killed",
+    )
 
     # Hold the payment row from outside, so the worker stops halfway through applying.
     dsn = connection.get_connection_params()
-    blocker = psycopg.connect(**{k: v for k, v in dsn.items() if k != "cursor_factory"},
-                              autocommit=False)
+    blocker = psycopg.connect(
+        **{k: v for k, v in dsn.items() if k != "cursor_factory"}, autocommit=False
+    )
     try:
-        blocker.execute("SELECT id FROM commissions_payment WHERE id = %s FOR UPDATE",
-                        [payment.pk])
+        blocker.execute("SELECT id FROM commissions_payment WHERE id = %s FOR UPDATE", [payment.pk])
         assert _deliver(client, event) == 200
 
         def worker_waiting() -> bool:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-                               "'Lock' AND datname = current_database()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                    "'Lock' AND datname = current_database()"
+                )
                 return cursor.fetchone()[0] > 0
 
         wait_for(worker_waiting, timeout=30)

@@ -23,8 +23,10 @@ def sent(django_capture_on_commit_callbacks):
 
 def test_a_visitor_signs_up_is_logged_in_and_gets_a_welcome_email(client, db, sent):
     with sent():
-        response = client.post(reverse("accounts:signup"), {
-            "name": "Ada Lovelace", "email": "Ada@Example.test", "password": "woven-silver-42"})
+        response = client.post(
+            reverse("accounts:signup"),
+            {"name": "Ada Lovelace", "email": "Ada@Example.test", "password": "woven-silver-42"},
+        )
     assert response.status_code == 302
     user = User.objects.get(email="ada@example.test")
     assert client.get(reverse("accounts:account")).context["user"] == user
@@ -35,8 +37,10 @@ def test_a_visitor_signs_up_is_logged_in_and_gets_a_welcome_email(client, db, se
 
 
 def test_signing_up_with_a_taken_email_explains_and_keeps_what_was_typed(client, buyer):
-    response = client.post(reverse("accounts:signup"), {
-        "name": "Copy Cat", "email": "BUYER@example.test", "password": "woven-silver-42"})
+    response = client.post(
+        reverse("accounts:signup"),
+        {"name": "Copy Cat", "email": "BUYER@example.test", "password": "woven-silver-42"},
+    )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     assert 'value="Copy Cat"' in response.content.decode()
@@ -44,26 +48,33 @@ def test_signing_up_with_a_taken_email_explains_and_keeps_what_was_typed(client,
 
 
 def test_a_weak_password_is_refused_with_a_reason(client, db):
-    response = client.post(reverse("accounts:signup"), {"email": "new@example.test",
-                                                        "password": "12345678"})
+    response = client.post(
+        reverse("accounts:signup"), {"email": "new@example.test", "password": "12345678"}
+    )
     assert "too common" in response.content.decode()
     assert not User.objects.filter(email="new@example.test").exists()
     assert not OutboxEmail.objects.exists()
 
 
 def test_a_buyer_logs_in_with_their_email_and_returns_where_they_were(client, buyer):
-    response = client.post(reverse("accounts:login") + "?next=/accounts/",
-                           {"username": "Buyer@Example.test", "password": PASSWORD,
-                            "next": "/accounts/"})
+    response = client.post(
+        reverse("accounts:login") + "?next=/accounts/",
+        {"username": "Buyer@Example.test", "password": PASSWORD, "next": "/accounts/"},
+    )
     assert response.status_code == 302
     assert response.url == "/accounts/"
 
 
 def test_the_next_parameter_cannot_send_a_buyer_off_site(client, db, sent):
     with sent():
-        response = client.post(reverse("accounts:signup"), {
-            "email": "new@example.test", "password": "woven-silver-42",
-            "next": "https://evil.example/steal"})
+        response = client.post(
+            reverse("accounts:signup"),
+            {
+                "email": "new@example.test",
+                "password": "woven-silver-42",
+                "next": "https://evil.example/steal",
+            },
+        )
     assert response.url == reverse("accounts:account")
 
 
@@ -84,9 +95,14 @@ def test_the_account_page_needs_a_login_and_saves_the_name(client, buyer):
 
 def test_a_buyer_changes_their_password(client, buyer):
     client.force_login(buyer)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": "another-long-one-9",
-        "new_password2": "another-long-one-9"})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-one-9",
+            "new_password2": "another-long-one-9",
+        },
+    )
     assert response.url == reverse("accounts:password_change_done")
     buyer.refresh_from_db()
     assert buyer.check_password("another-long-one-9")
@@ -102,8 +118,10 @@ def test_a_forgotten_password_is_reset_through_an_emailed_link(client, buyer, se
 
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
-    response = client.post(form_page.redirect_chain[-1][0], {
-        "new_password1": "fresh-oak-and-linen", "new_password2": "fresh-oak-and-linen"})
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "fresh-oak-and-linen", "new_password2": "fresh-oak-and-linen"},
+    )
     assert response.url == reverse("accounts:password_reset_complete")
     buyer.refresh_from_db()
     assert buyer.check_password("fresh-oak-and-linen")
@@ -128,8 +146,10 @@ def test_too_many_wrong_passwords_lock_out_for_a_cool_off_not_forever(client, bu
     assert locked.status_code == 429
     # ...and accepted once it has passed.
     AccessAttempt.objects.update(
-        attempt_time=AccessAttempt.objects.get().attempt_time - settings.AXES_COOLOFF_TIME
-        - timedelta(seconds=1))
+        attempt_time=AccessAttempt.objects.get().attempt_time
+        - settings.AXES_COOLOFF_TIME
+        - timedelta(seconds=1)
+    )
     assert client.post(url, {"username": buyer.email, "password": PASSWORD}).status_code == 302
 
 

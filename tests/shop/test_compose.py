@@ -51,7 +51,9 @@ def test_worker_and_beat_run_the_project_celery_app(compose):
         assert argv[0] == "celery" and sub in argv
         app = _celery_app(argv)
         assert app.main == "shop"
-    beat_tasks = [entry["task"] for entry in _celery_app(["-A", "shop"]).conf.beat_schedule.values()]
+    beat_tasks = [
+        entry["task"] for entry in _celery_app(["-A", "shop"]).conf.beat_schedule.values()
+    ]
     assert "shop.notifications.tasks.outbox_resend_pending" in beat_tasks
     _celery_app(["-A", "shop"]).loader.import_default_modules()
     for task in beat_tasks:

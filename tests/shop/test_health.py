@@ -37,8 +37,9 @@ def test_it_answers_503_when_the_database_is_down():
     )
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:1/nothing"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     status, database = result.stdout.split(" ", 1)
     assert status == "503"

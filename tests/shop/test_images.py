@@ -31,6 +31,7 @@ RED, BLUE, WALNUT = (255, 0, 0), (0, 0, 255), (160, 82, 45)
 
 # --- Drawing test files ----------------------------------------------------------------------
 
+
 def _encoded(image: Image.Image, fmt: str, **options) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **options)
@@ -49,12 +50,20 @@ def _png_claiming(width: int, height: int) -> bytes:
     """A well-formed PNG header for a huge RGB image, with almost no pixel data behind it."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _gps_exif(orientation: int = 1) -> Image.Exif:
@@ -62,8 +71,10 @@ def _gps_exif(orientation: int = 1) -> Image.Exif:
     exif[ExifTags.Base.Make] = "PocketPhone"
     exif[ExifTags.Base.Orientation] = orientation
     exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (51.0, 3.0, 12.5),
-        ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (3.0, 43.0, 5.0),
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (51.0, 3.0, 12.5),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (3.0, 43.0, 5.0),
     }
     return exif
 
@@ -91,6 +102,7 @@ def _stored_files(root: Path) -> list[str]:
 
 # --- A piece to hang photos on -----------------------------------------------------------------
 
+
 @pytest.fixture
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path
@@ -104,8 +116,9 @@ def piece(db):
 
     user = User.objects.create_user(email="mara@example.test", password="a-long-test-password")
     maker = Maker.objects.create(user=user, slug="mara", display_name="Mara", craft="Silversmith")
-    return Piece.objects.create(maker=maker, title="Hammered ring", slug="hammered-ring",
-                                base_price_cents=12000)
+    return Piece.objects.create(
+        maker=maker, title="Hammered ring", slug="hammered-ring", base_price_cents=12000
+    )
 
 
 def _reloaded(photo):
@@ -123,6 +136,7 @@ def _photo(piece, data: bytes = b"", name: str = "ring.jpg"):
 
 # --- What gets in ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
 def test_a_photo_in_each_accepted_format_comes_back_as_a_clean_jpeg(fmt):
     data = _encoded(Image.new("RGB", (64, 48), WALNUT), fmt)
@@ -137,8 +151,12 @@ def test_a_photo_with_real_transparency_comes_back_as_a_png_that_keeps_it():
     drawing = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
     drawing.paste((*RED, 255), (10, 10, 30, 30))
     for fmt in ("PNG", "WEBP"):
-        cleaned = clean_image(_upload(_encoded(drawing, fmt, lossless=True) if fmt == "WEBP"
-                                      else _encoded(drawing, fmt), f"cutout.{fmt.lower()}"))
+        cleaned = clean_image(
+            _upload(
+                _encoded(drawing, fmt, lossless=True) if fmt == "WEBP" else _encoded(drawing, fmt),
+                f"cutout.{fmt.lower()}",
+            )
+        )
         image = _decoded(cleaned)
         assert cleaned.name == "cutout.png"
         assert image.format == "PNG" and image.mode == "RGBA"
@@ -146,8 +164,9 @@ def test_a_photo_with_real_transparency_comes_back_as_a_png_that_keeps_it():
 
 
 def test_a_png_whose_alpha_is_all_opaque_becomes_a_jpeg():
-    cleaned = clean_image(_upload(_encoded(Image.new("RGBA", (30, 20), (*BLUE, 255)), "PNG"),
-                                  "flat.png"))
+    cleaned = clean_image(
+        _upload(_encoded(Image.new("RGBA", (30, 20), (*BLUE, 255)), "PNG"), "flat.png")
+    )
     assert _decoded(cleaned).format == "JPEG" and cleaned.name == "flat.jpg"
 
 
@@ -199,6 +218,7 @@ def test_a_sideways_phone_photo_is_turned_upright():
 
 # --- What is refused, and how ------------------------------------------------------------------
 
+
 def test_a_truncated_jpeg_is_refused_as_unreadable():
     noisy = Image.effect_noise((256, 256), 60).convert("RGB")
     error = _refusal(_encoded(noisy, "JPEG")[:600])
@@ -211,11 +231,13 @@ def test_a_jpeg_header_followed_by_garbage_is_refused_as_unreadable():
 
 
 def test_an_html_file_named_like_a_photo_is_refused():
-    error = _refusal(b"<!doctype html><html><body><script>alert(1)</script></body></html>",
-                     "photo.jpg")
+    error = _refusal(
+        b"<!doctype html><html><body><script>alert(1)</script></body></html>", "photo.jpg"
+    )
     assert error.code == "not_an_image"
-    assert error.messages == ["This file is not a photo we can read. "
-                              "Please upload a JPEG, PNG, WebP or HEIC photo."]
+    assert error.messages == [
+        "This file is not a photo we can read. Please upload a JPEG, PNG, WebP or HEIC photo."
+    ]
 
 
 def test_an_eps_file_is_refused_as_unsupported():
@@ -294,11 +316,17 @@ def test_pillows_decompression_bomb_warning_is_treated_as_an_error(monkeypatch):
 
 # --- No metadata survives, anywhere ----------------------------------------------------------
 
+
 def test_gps_and_every_other_tag_are_gone_from_every_stored_file(media, piece):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    data = _encoded(Image.effect_noise((2400, 1800), 40).convert("RGB"), "JPEG",
-                    exif=_gps_exif(), icc_profile=srgb, comment=b"taken at home",
-                    xmp=b"<x:xmpmeta><exif:GPSLatitude>51,3.2N</exif:GPSLatitude></x:xmpmeta>")
+    data = _encoded(
+        Image.effect_noise((2400, 1800), 40).convert("RGB"),
+        "JPEG",
+        exif=_gps_exif(),
+        icc_profile=srgb,
+        comment=b"taken at home",
+        xmp=b"<x:xmpmeta><exif:GPSLatitude>51,3.2N</exif:GPSLatitude></x:xmpmeta>",
+    )
     source = Image.open(io.BytesIO(data))
     assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test photo does carry GPS
 
@@ -306,8 +334,9 @@ def test_gps_and_every_other_tag_are_gone_from_every_stored_file(media, piece):
     assert image_render.apply(args=[photo._meta.label, photo.pk]).get() is True
     photo = _reloaded(photo)
 
-    names = [photo.image.name] + [r[kind] for r in photo.renditions.values()
-                                  for kind in ("webp", "jpeg")]
+    names = [photo.image.name] + [
+        r[kind] for r in photo.renditions.values() for kind in ("webp", "jpeg")
+    ]
     assert sorted(names) == _stored_files(media) and len(names) == 5
     for name in names:
         with default_storage.open(name, "rb") as f:
@@ -321,11 +350,14 @@ def test_gps_and_every_other_tag_are_gone_from_every_stored_file(media, piece):
 
 # --- Renditions --------------------------------------------------------------------------------
 
+
 def test_renditions_are_made_in_both_formats_at_both_sizes(media, piece):
     photo = _photo(piece, _jpeg((2000, 1000)))
     renditions = render_renditions(photo)
     assert {k: (v["width"], v["height"]) for k, v in renditions.items()} == {
-        "thumb": (480, 240), "display": (1600, 800)}
+        "thumb": (480, 240),
+        "display": (1600, 800),
+    }
     for size, rendition in renditions.items():
         for kind, fmt in (("webp", "WEBP"), ("jpeg", "JPEG")):
             assert rendition[kind].startswith("pieces/photos/renditions/")
@@ -388,7 +420,8 @@ def test_the_task_for_a_deleted_photo_returns_quietly(media, piece):
 
 
 def test_queued_renditions_are_made_after_commit_and_never_for_a_rollback(
-        media, piece, django_capture_on_commit_callbacks):
+    media, piece, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         photo = _photo(piece)
         queue_renditions(photo)
@@ -427,6 +460,7 @@ def test_deleting_a_photos_files_waits_for_commit(media, piece, django_capture_o
 
 # --- Forms -----------------------------------------------------------------------------------
 
+
 class PortraitForm(forms.Form):
     portrait = ImageField(required=False)
 
@@ -452,9 +486,14 @@ def test_the_image_field_shows_a_clear_error_and_allows_no_photo():
 
 
 def test_several_photos_come_back_cleaned_in_order():
-    files = MultiValueDict({"photos": [_upload(_jpeg(colour=RED), "a.jpg"),
-                                       _upload(_encoded(Image.new("RGB", (8, 8), BLUE), "PNG"),
-                                               "b.png")]})
+    files = MultiValueDict(
+        {
+            "photos": [
+                _upload(_jpeg(colour=RED), "a.jpg"),
+                _upload(_encoded(Image.new("RGB", (8, 8), BLUE), "PNG"), "b.png"),
+            ]
+        }
+    )
     form = PhotosForm(data={}, files=files)
     assert form.is_valid(), form.errors
     first, second = form.cleaned_data["photos"]
@@ -464,13 +503,15 @@ def test_several_photos_come_back_cleaned_in_order():
 
 
 def test_one_bad_photo_among_several_is_named_in_the_error():
-    files = MultiValueDict({"photos": [_upload(_jpeg(), "ring.jpg"),
-                                       _upload(b"<!doctype html>", "holiday.jpg")]})
+    files = MultiValueDict(
+        {"photos": [_upload(_jpeg(), "ring.jpg"), _upload(b"<!doctype html>", "holiday.jpg")]}
+    )
     form = PhotosForm(data={}, files=files)
     assert not form.is_valid()
     assert form.errors["photos"] == [
         "holiday.jpg: this file is not a photo we can read. "
-        "Please upload a JPEG, PNG, WebP or HEIC photo."]
+        "Please upload a JPEG, PNG, WebP or HEIC photo."
+    ]
 
 
 def test_more_photos_than_allowed_are_refused_with_the_limit():
@@ -487,9 +528,12 @@ def test_sending_no_photos_to_a_required_field_asks_for_one():
 
 # --- Pages and admin -------------------------------------------------------------------------
 
+
 def _render(asset, extra: str = "") -> str:
-    template = Template('{% load images %}{% picture asset "thumb" alt="A hammered ring" '
-                        'css_class="card__photo"' + extra + " %}")
+    template = Template(
+        '{% load images %}{% picture asset "thumb" alt="A hammered ring" '
+        'css_class="card__photo"' + extra + " %}"
+    )
     return template.render(Context({"asset": asset}))
 
 
@@ -504,8 +548,10 @@ def test_a_photo_shows_a_placeholder_until_its_renditions_exist_then_a_srcset(me
     after = _render(photo, ' sizes="50vw"')
     stem = Path(photo.image.name).stem
     assert '<source type="image/webp"' in after
-    assert (f"/media/pieces/photos/renditions/{stem}-thumb.webp 480w, "
-            f"/media/pieces/photos/renditions/{stem}-display.webp 1600w") in after
+    assert (
+        f"/media/pieces/photos/renditions/{stem}-thumb.webp 480w, "
+        f"/media/pieces/photos/renditions/{stem}-display.webp 1600w"
+    ) in after
     assert f'src="/media/pieces/photos/renditions/{stem}-thumb.jpg"' in after
     assert f"{stem}-display.jpg 1600w" in after and 'sizes="50vw"' in after
     assert 'width="480" height="240"' in after and 'class="card__photo"' in after
@@ -525,7 +571,8 @@ def test_a_missing_photo_or_bare_renditions_render_too(media, piece):
 
 def test_alt_text_is_escaped():
     html = Template('{% load images %}{% picture None "display" alt=alt %}').render(
-        Context({"alt": 'Ring "Luna" <b>'}))
+        Context({"alt": 'Ring "Luna" <b>'})
+    )
     assert 'alt="Ring &quot;Luna&quot; &lt;b&gt;"' in html
 
 
@@ -541,6 +588,7 @@ def test_the_admin_thumbnail_follows_the_photo(media, piece):
 
 # --- With a real worker ----------------------------------------------------------------------
 
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_renders_a_photo_queued_in_a_transaction(on_worker, settings):
@@ -551,12 +599,15 @@ def test_a_real_worker_renders_a_photo_queued_in_a_transaction(on_worker, settin
     with transaction.atomic():
         user = User.objects.create_user(email="w@example.test", password="a-long-test-password")
         maker = Maker.objects.create(user=user, slug="w", display_name="W", craft="Potter")
-        piece = Piece.objects.create(maker=maker, title="Bowl", slug="bowl",
-                                     base_price_cents=5000)
-        photo = PiecePhoto.objects.create(piece=piece, image=clean_image(_upload(_jpeg((900, 600)))))
+        piece = Piece.objects.create(maker=maker, title="Bowl", slug="bowl", base_price_cents=5000)
+        photo = PiecePhoto.objects.create(
+            piece=piece, image=clean_image(_upload(_jpeg((900, 600))))
+        )
         queue_renditions(photo)
     wait_for(lambda: PiecePhoto.objects.get(pk=photo.pk).renditions_ready_at, timeout=60)
     photo = _reloaded(photo)
     assert photo.renditions["display"]["width"] == 900
     for rendition in photo.renditions.values():
-        assert default_storage.exists(rendition["webp"]) and default_storage.exists(rendition["jpeg"])
+        assert default_storage.exists(rendition["webp"]) and default_storage.exists(
+            rendition["jpeg"]
+        )

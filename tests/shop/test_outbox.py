@@ -14,8 +14,9 @@ from tests.conftest import wait_for, worker_idle
 
 
 def _queue(to="buyer@example.test") -> OutboxEmail:
-    return services.email_queue(to=to, template="welcome",
-                                context={"user": {"get_short_name": "Bea", "email": to}})
+    return services.email_queue(
+        to=to, template="welcome", context={"user": {"get_short_name": "Bea", "email": to}}
+    )
 
 
 def test_a_queued_email_is_sent_after_commit(db, django_capture_on_commit_callbacks):
@@ -75,8 +76,10 @@ def test_the_beat_task_resends_what_was_pending_for_over_a_minute(db):
 def test_a_claim_left_by_a_dead_worker_is_handed_back(db):
     row = _queue()
     OutboxEmail.objects.filter(id=row.id).update(
-        status=OutboxEmail.Status.SENDING, created_at=timezone.now() - timedelta(hours=1),
-        claimed_at=timezone.now() - timedelta(minutes=20))
+        status=OutboxEmail.Status.SENDING,
+        created_at=timezone.now() - timedelta(hours=1),
+        claimed_at=timezone.now() - timedelta(minutes=20),
+    )
     assert services.outbox_pending_ids() == [row.id]
 
 

@@ -7,8 +7,11 @@ from shop.accounts.models import User
 def _counts() -> dict[str, int]:
     from django.apps import apps
 
-    return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"accounts", "makers", "commissions"}}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"accounts", "makers", "commissions"}
+    }
 
 
 def test_seed_demo_creates_the_demo_accounts_and_running_it_again_adds_nothing(db, client):

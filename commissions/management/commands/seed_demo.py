@@ -16,9 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--scale", type=int, default=0, metavar="N",
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
             help=f"Also create N load-test makers (load-maker-1..N) with "
-                 f"{LOAD_PIECES_PER_MAKER} pieces each, for load tests.")
+            f"{LOAD_PIECES_PER_MAKER} pieces each, for load tests.",
+        )
 
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
@@ -29,11 +33,14 @@ class Command(BaseCommand):
         # The demo's own emails (request received, quote sent…) are written to the outbox
         # like any other, but delivered nowhere: nobody reads @demo.atelier.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            commissions = seed_commissions(buyer=accounts["buyer"], maker_user=accounts["maker"],
-                                           owner=accounts["owner"])
+            commissions = seed_commissions(
+                buyer=accounts["buyer"], maker_user=accounts["maker"], owner=accounts["owner"]
+            )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        added = (f"added {created.get('makers', 0)} makers, {created.get('pieces', 0)} pieces, "
-                 f"{created.get('photos', 0)} photos")
+        added = (
+            f"added {created.get('makers', 0)} makers, {created.get('pieces', 0)} pieces, "
+            f"{created.get('photos', 0)} photos"
+        )
         if options["scale"] > 0:
             added += f", {load_makers} load-test makers"
         self.stdout.write(

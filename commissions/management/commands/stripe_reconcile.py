@@ -14,8 +14,10 @@ def _day(text: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = ("Apply every Stripe event in a date range that the webhook never delivered "
-            "(the hourly beat task does the last three days by itself).")
+    help = (
+        "Apply every Stripe event in a date range that the webhook never delivered "
+        "(the hourly beat task does the last three days by itself)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--since", required=True, help="First day, e.g. 2026-11-01")
@@ -29,5 +31,7 @@ class Command(BaseCommand):
         if end and end > timezone.now() + timedelta(days=1):
             end = None
         result = events_reconcile(since=start, until=end)
-        self.stdout.write(f"{result['listed']} events listed, {result['new']} new "
-                          f"(each new one is applied by a task).")
+        self.stdout.write(
+            f"{result['listed']} events listed, {result['new']} new "
+            f"(each new one is applied by a task)."
+        )
