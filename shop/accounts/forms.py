@@ -20,7 +20,9 @@ class SignUpForm(forms.Form):
         label="Password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+        # Plain words rather than Django's HTML list: hints are shown escaped, always.
+        help_text="At least 8 characters; not a common password, not only digits, "
+        "and not like your name or email.",
     )
 
     def clean_email(self) -> str:
