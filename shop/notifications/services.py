@@ -48,11 +48,24 @@ def email_queue(*, to: str, template: str, context: dict, reply_to: str = "") ->
 
 def _html(template: str, context: dict, body_text: str) -> str:
     """emails/<template>.html when an email has its own; otherwise its text, with links
-    and paragraphs, in the shared layout (one wording to keep, not two)."""
+    and paragraphs, in the shared layout (one wording to keep, not two).
+
+    Text emails are rendered with autoescape off, so they hold what people wrote as they
+    wrote it, yet render_to_string marks the result safe. It goes to the layout as a plain
+    string again, so urlize and linebreaks escape it first and only then add links and
+    paragraphs: a message with a <form> in it reaches the HTML email as text.
+    """
     try:
         return render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:
-        return render_to_string("emails/_from_text.html", {**context, "body_text": body_text})
+        return render_to_string(
+            "emails/_from_text.html", {**context, "body_text": _plain(body_text)}
+        )
+
+
+def _plain(text: str) -> str:
+    """The same characters, no longer marked safe."""
+    return "".join(text)
 
 
 def outbox_deliver(*, email_id: int) -> bool:

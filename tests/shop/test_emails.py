@@ -1,0 +1,241 @@
+"""Every email the shop sends, with hostile text in every field a person writes, reaches the
+HTML part as text: no link, form, image or handler of theirs, from the shop's own address.
+
+The story runs the real services (requests, questions, quotes, messages, payments on the
+local test page, refunds, expiries, the owner's cancel, sign-up and password reset) with
+names, briefs, choices, notes, reasons and messages all written by an attacker. A new
+email template that the story does not send fails the test, so it must be added here.
+"""
+
+from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from commissions import messaging, services
+from commissions.payments import events, local
+from commissions.payments import services as payments
+from makers.models import PersonalisationOption
+from makers.services import piece_refresh
+from shop.notifications.models import OutboxEmail
+from tests.conftest import ROOT
+from tests.factories import (
+    ChoiceFactory,
+    MakerFactory,
+    OptionFactory,
+    PieceFactory,
+    PiecePhotoFactory,
+    UserFactory,
+)
+
+EVIL = "evil.example"
+# What a person might write anywhere: a disguised link, a form, an image with a handler.
+HOSTILE = (
+    f'<a href="https://{EVIL}/login">Pay here</a> <form action="https://{EVIL}/">'
+    f'<input name="card"></form> <img src="https://{EVIL}/t.gif" onerror="alert(1)"> '
+    '<script>alert(2)</script> "quotes" & ampersands'
+)
+# The same idea, short enough for a name or a title.
+SHORT = f'<a href="https://{EVIL}">x</a><img src=x onerror=y>'
+
+# Elements our own email layouts use; anything else came from someone's text.
+OUR_TAGS = {"html", "body", "table", "tr", "td", "p", "a", "strong", "br"}
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self._in_a: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "a":
+            self._in_a = {"href": attributes.get("href", ""), "text": ""}
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_a is not None:
+            self._in_a["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._in_a is not None:
+            self.tags.append(("a-text", self._in_a))
+            self._in_a = None
+
+
+def assert_html_is_safe(html: str, label: str) -> None:
+    parser = _Elements()
+    parser.feed(html)
+    for tag, attributes in parser.tags:
+        if tag == "a-text":
+            # Our links go to the shop; a link urlize made from a URL someone typed shows
+            # exactly where it goes (its text is its address), never "Pay here".
+            href, text = attributes["href"], attributes["text"].strip()
+            if not href.startswith(settings.SITE_URL):
+                assert href in (text, f"mailto:{text}"), (label, href, text)
+            continue
+        assert tag in OUR_TAGS, (label, tag, attributes)
+        for name, value in attributes.items():
+            assert not name.startswith("on"), (label, tag, name)
+            if name == "href":
+                assert urlsplit(value).scheme in ("http", "https", "mailto"), (label, value)
+    assert "<script" not in html and "<form" not in html and "<img" not in html, label
+
+
+def email_templates() -> set[str]:
+    folder = ROOT / "templates" / "emails"
+    return {
+        path.name.removesuffix(".txt")
+        for path in folder.glob("*.txt")
+        if not path.name.endswith(".subject.txt")
+    }
+
+
+@pytest.fixture
+def world(db, settings):
+    """A hostile buyer and a hostile maker, everything they can name named by an attacker."""
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""  # local test payments
+    buyer = UserFactory(email="buyer@example.test", name=SHORT)
+    maker = MakerFactory(display_name=SHORT, craft=SHORT, location=SHORT, story=HOSTILE, capacity=1)
+    piece = PieceFactory(maker=maker, title=SHORT, description=HOSTILE)
+    PiecePhotoFactory(piece=piece)
+    metal = OptionFactory(piece=piece, label=SHORT, required=True, help_text=HOSTILE[:200])
+    ChoiceFactory(option=metal, label=SHORT)
+    OptionFactory(piece=piece, label=SHORT, kind=PersonalisationOption.Kind.TEXT)
+    owner = UserFactory(email="owner@example.test", is_staff=True, is_superuser=True)
+    return {"buyer": buyer, "maker": maker, "piece": piece_refresh(piece=piece), "owner": owner}
+
+
+def _request(world, **extra):
+    return services.commission_request_piece(
+        buyer=world["buyer"],
+        piece=world["piece"],
+        personalisation=[
+            {"option": SHORT, "value": SHORT, "price_delta_cents": 0},
+            {"option": SHORT, "value": HOSTILE[:200], "price_delta_cents": 0},
+        ],
+        total_cents=12000,
+        brief=HOSTILE,
+        **extra,
+    )
+
+
+def _quote(world, commission, days: int = 14):
+    return services.quote_send(
+        commission=commission,
+        by=world["maker"].user,
+        price_cents=40000,
+        deposit_cents=12000,
+        estimated_weeks=4,
+        milestones=[SHORT, HOSTILE],
+        revision_rounds=2,
+        valid_until=timezone.localdate() + timedelta(days=days),
+        note=HOSTILE,
+    )
+
+
+def _pay(commission, kind: str):
+    payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
+    received = local.test_checkout_pay(payment.test_session)
+    events.event_apply(event_id=received["received"])
+    return payment
+
+
+def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_commit_callbacks):
+    buyer, maker, owner = world["buyer"], world["maker"], world["owner"]
+    maker_user = maker.user
+    run = lambda: django_capture_on_commit_callbacks(execute=True)  # noqa: E731
+
+    with run():
+        # A question, turned into a request; messages both ways.
+        question = services.inquiry_start(buyer=buyer, maker=maker, body=HOSTILE)
+        messaging.message_post(commission=question, by=maker_user, body=HOSTILE)
+        services.inquiry_convert(commission=question, by=maker_user)
+        # Declined, withdrawn, quote declined, expired unanswered, quote expired.
+        services.request_decline(commission=_request(world), by=maker_user, reason=HOSTILE)
+        services.commission_withdraw(commission=_request(world), by=buyer, reason=HOSTILE)
+        declined = _request(world)
+        _quote(world, declined)
+        services.quote_decline(commission=declined, by=buyer, reason=HOSTILE)
+        _request(world)
+        services.requests_expire(now=timezone.now() + timedelta(days=15))
+        _quote(world, _request(world), days=0)
+        services.quotes_expire(today=timezone.localdate() + timedelta(days=1))
+
+    with run():
+        # The heirloom rework that takes the only slot, paid and finished, with its balance.
+        rework = _request(world, heirloom=True, heirloom_description=HOSTILE)
+        _quote(world, rework)
+        services.quote_accept(commission=rework, by=buyer)
+        # A second one waits for the slot, and gets it when the first is cancelled.
+        waiting = _request(world)
+        _quote(world, waiting)
+        services.quote_accept(commission=waiting, by=buyer)
+    with run():
+        _pay(rework, "deposit")
+    with run():
+        services.heirloom_received(commission=rework, by=maker_user, condition=HOSTILE)
+        payments.payment_failed(
+            payment_id=payments.payment_start(commission=waiting, by=buyer, kind="deposit").pk,
+            reason=HOSTILE,
+        )
+    with run():
+        payments.commission_mark_finished(commission=rework, by=maker_user)
+    with run():
+        _pay(rework, "balance")
+    with run():
+        services.commission_cancel(commission=rework, by=owner, reason=HOSTILE)
+
+    with run():
+        # Accounts: a sign-up and a password reset, with a hostile name.
+        client.post(
+            reverse("accounts:signup"),
+            {"name": SHORT, "email": "new@example.test", "password": "woven-silver-42"},
+        )
+        client.logout()
+        client.post(reverse("accounts:password_reset"), {"email": buyer.email})
+
+    rows = list(OutboxEmail.objects.all())
+    sent_templates = {row.template for row in rows}
+    missing = email_templates() - sent_templates
+    assert not missing, f"the story sends no {sorted(missing)}: add them to it"
+    assert all(row.status == OutboxEmail.Status.SENT for row in rows)
+
+    html_parts = [
+        (message.subject, content)
+        for message in mail.outbox
+        for content, mimetype in message.alternatives
+        if mimetype == "text/html"
+    ]
+    assert len(html_parts) == len(mail.outbox) == len(rows)
+    for subject, html in html_parts:
+        assert_html_is_safe(html, subject)
+    # The hostile text did reach the emails, as text.
+    shown = "\n".join(html for _, html in html_parts)
+    for text in ("&lt;form action=&quot;", "&lt;/form&gt;", "onerror=&quot;alert(1)&quot;"):
+        assert text in shown
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in shown
+
+
+def test_the_checker_catches_a_link_a_form_and_a_handler():
+    for html in (
+        '<p><a href="https://evil.example/login">Pay here</a></p>',
+        "<p><form action=x></form></p>",
+        "<p><img src=x onerror=y></p>",
+        '<p onclick="x">hi</p>',
+    ):
+        with pytest.raises(AssertionError):
+            assert_html_is_safe(html, "planted")
+    assert_html_is_safe(
+        f'<p><a href="{settings.SITE_URL}/c/">Open it</a> '
+        '<a href="https://maker.example/x" rel="nofollow">https://maker.example/x</a></p>',
+        "ours",
+    )
