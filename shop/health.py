@@ -1,4 +1,13 @@
-"""GET /healthz: is the database reachable, and Redis when one is configured."""
+"""Health checks for an orchestrator and a load balancer.
+
+GET /healthz/live: the web process answers (nothing else is asked, so a database or
+Redis outage never gets the web restarted). GET /healthz/ready: can it serve? 503 when
+the database is down; Redis is reported, but the shop serves without it (sessions in the
+database, enqueues left to the sweeps), so Redis down is "degraded", still 200. Neither
+names an engine, a version or an error: those go to the log.
+"""
+
+import logging
 
 import redis
 from django.conf import settings
@@ -7,6 +16,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+log = logging.getLogger(__name__)
+
 
 def _check_database() -> str:
     try:
@@ -14,16 +25,18 @@ def _check_database() -> str:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as e:
-        return f"down: {e.__class__.__name__}"
+        log.warning("readiness: database down: %r", e)
+        return "down"
     return "ok"
 
 
 def _check_redis(url: str) -> str:
-    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()
-    except redis.RedisError as e:
-        return f"down: {e.__class__.__name__}"
+    except (redis.RedisError, OSError) as e:
+        log.warning("readiness: Redis down: %r", e)
+        return "down"
     finally:
         client.close()
     return "ok"
@@ -31,14 +44,22 @@ def _check_redis(url: str) -> str:
 
 @never_cache
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def live(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database()}
     if settings.REDIS_URL:
         checks["redis"] = _check_redis(settings.REDIS_URL)
-    healthy = all(status == "ok" for status in checks.values())
-    body = {
-        "status": "ok" if healthy else "down",
-        "checks": checks,
-        "database_engine": connection.vendor,
-    }
-    return JsonResponse(body, status=200 if healthy else 503)
+    if checks["database"] != "ok":
+        status = "down"
+    elif any(value != "ok" for value in checks.values()):
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse(
+        {"status": status, "checks": checks}, status=503 if status == "down" else 200
+    )

@@ -207,7 +207,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Redis and Celery -------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# No result store: nothing reads what a task returns, and a result store that cannot be
+# reached makes every enqueue retry for about 19 seconds (and then need a restart).
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 # Without Redis, tasks run in-process right after the transaction commits.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -215,16 +218,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 # The visibility timeout must outlast the longest countdown or retry delay we use
 # (at most an hour), or Redis hands a delayed task to a second worker.
 CELERY_MAX_COUNTDOWN_SECONDS = 3600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 6 * 3600,
+    # A publish that cannot reach Redis fails at once instead of retrying (the row it is
+    # about is in the database and a sweep picks it up; see shop/queue.py), and a Redis
+    # that stops answering costs seconds, not a hung request. Workers reconnect with
+    # their own policy (broker_connection_max_retries), unaffected by max_retries here.
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -248,22 +257,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.payments.tasks.events_reconcile",
         "schedule": 3600.0,
     },
+    "refunds-send-pending": {
+        "task": "commissions.tasks.refunds_send_pending",
+        "schedule": 60.0,
+    },
     "images-render-missing": {
         "task": "shop.images.tasks.image_render_missing",
         "schedule": 300.0,
     },
 }
 
-# With Redis, sessions are read from the cache and written through to the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database only. A cached_db session answers 500 on every page when
+# Redis is gone, and a cache that misses a logout during an outage would bring the old
+# session back when Redis returns; one indexed read per request is the price.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Redis errors are a cache miss, logged once (shop/cache.py), with short timeouts.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "shop.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -287,7 +303,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # The container healthcheck talks plain HTTP to gunicorn.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

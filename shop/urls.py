@@ -4,13 +4,14 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from makers.views import home
-from shop.health import healthz
+from shop import health
 
 admin.site.site_header = "Atelier — shop office"
 admin.site.site_title = "Atelier admin"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz/live", health.live, name="healthz_live"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("accounts/", include("shop.accounts.urls")),
     path("", home, name="home"),
