@@ -14,6 +14,7 @@ import dj_email_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from shop.client_ip import parse_networks
 from shop.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,14 +116,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
 LOGOUT_REDIRECT_URL = "home"
 
-# Log-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from one
-# address, that pair is locked out for a cool-off period, never permanently.
+# Log-in throttling (shop/accounts/throttle.py): after AXES_FAILURE_LIMIT wrong passwords
+# for one email from one address, that pair is locked out for a cool-off period, never
+# permanently and never for the same email elsewhere; after AXES_ADDRESS_FAILURE_LIMIT
+# wrong passwords from one address, whatever the emails (spraying), so is the address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "shop.accounts.throttle.ShopAxesHandler"
 AXES_RESET_ON_SUCCESS = True
-# The log-in form posts the email in a field named "username" (Django's form).
+# The log-in form posts the email in a field named "username" (Django's form); it is
+# counted case-folded, and the address is the client's behind the trusted proxy.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "shop.accounts.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "shop.client_ip.client_ip"
+# The proxies whose X-Forwarded-For we believe (addresses or networks, comma-separated).
+# Unset: none, and the lock-out counts the address that connected.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+parse_networks(TRUSTED_PROXIES)  # a typo stops the start-up
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 

@@ -39,6 +39,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     name = models.CharField("name", max_length=120, blank=True)
+    # Signed up and not yet confirmed by the link we emailed: inactive until then. Set
+    # apart from an account the owner switched off, which a sign-up never reopens.
+    pending_confirmation = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -59,3 +62,13 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email.split("@")[0]
+
+
+class PasswordCheckFailure(models.Model):
+    """A wrong old password typed on the password-change page (see accounts.throttle)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.at}"

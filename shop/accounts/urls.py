@@ -2,19 +2,27 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from shop.accounts import views
-from shop.accounts.forms import OutboxPasswordResetForm
+from shop.accounts.forms import (
+    ConfirmingSetPasswordForm,
+    OutboxPasswordResetForm,
+    ShopAuthenticationForm,
+)
 
 app_name = "accounts"
 
 urlpatterns = [
     # Joining and the account page
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("confirm/<uidb64>/<token>/", views.confirm, name="confirm"),
     path("", views.account, name="account"),
     # Logging in and out
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=ShopAuthenticationForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -22,7 +30,7 @@ urlpatterns = [
     # Changing a password while logged in
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
@@ -54,6 +62,7 @@ urlpatterns = [
         "reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
+            form_class=ConfirmingSetPasswordForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",

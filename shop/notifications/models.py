@@ -17,8 +17,12 @@ class OutboxEmail(models.Model):
     to = models.EmailField()
     template = models.CharField(max_length=80, help_text="emails/<template>.*")
     subject = models.CharField(max_length=255)
-    body_text = models.TextField()
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    # Emails that carry a one-time link (a password reset, confirming an address) keep no
+    # body: only what is needed to make the link when the email is sent (a user id), so
+    # nobody reading the outbox can use one. See notifications.services.
+    send_time_params = models.JSONField(default=dict, blank=True)
     reply_to = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -1,6 +1,7 @@
 """The email outbox: queue an email with the change it reports; deliver it exactly once."""
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,24 +27,74 @@ RESEND_AFTER = timedelta(minutes=1)
 STALE_CLAIM = timedelta(minutes=15)
 
 
+# Emails rendered only when they are sent: template -> a function that turns the row's
+# send_time_params into the template's context (making the one-time link then).
+_SEND_TIME_CONTEXT: dict[str, Callable[[dict], dict]] = {}
+
+
+def rendered_when_sent(template: str):
+    """Register the function that makes `template`'s context when it is sent."""
+
+    def register(make_context: Callable[[dict], dict]):
+        _SEND_TIME_CONTEXT[template] = make_context
+        return make_context
+
+    return register
+
+
 def email_queue(*, to: str, template: str, context: dict, reply_to: str = "") -> OutboxEmail:
     """Render emails/<template>.subject.txt, .txt and .html now and store them as a row.
 
     Call inside the transaction that makes the change; the send task is enqueued on commit.
     """
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-    body_text = render_to_string(f"emails/{template}.txt", context)
+    subject, body_text, body_html = _render(template, context)
     row = OutboxEmail.objects.create(
         to=to,
         template=template,
-        subject=subject[:255],
+        subject=subject,
         body_text=body_text,
-        body_html=_html(template, context, body_text),
+        body_html=body_html,
         reply_to=reply_to,
     )
     enqueue_on_commit(SEND_TASK, row.id)
     return row
+
+
+def email_queue_with_link(*, to: str, template: str, params: dict) -> OutboxEmail:
+    """Queue an email that carries a one-time link (reset a password, confirm an address).
+
+    The row keeps only `params` (ids, never a token) and its subject; the link is made
+    and the body rendered by the function registered with @rendered_when_sent at the
+    moment the email goes out, and neither is stored. So the outbox, and the owner's
+    admin that shows it, never holds a link that works; sending again makes a new one.
+    """
+    if template not in _SEND_TIME_CONTEXT:
+        raise LookupError(f"no @rendered_when_sent function for emails/{template}")
+    subject = _subject(template, {"site_url": settings.SITE_URL})
+    row = OutboxEmail.objects.create(
+        to=to, template=template, subject=subject, send_time_params=params
+    )
+    enqueue_on_commit(SEND_TASK, row.id)
+    return row
+
+
+def recently_queued(*, to: str, template: str, within: timedelta) -> int:
+    """How many emails of this kind went to this address lately (to refuse a flood)."""
+    since = timezone.now() - within
+    return OutboxEmail.objects.filter(
+        to__iexact=to, template=template, created_at__gte=since
+    ).count()
+
+
+def _subject(template: str, context: dict) -> str:
+    subject = render_to_string(f"emails/{template}.subject.txt", context)
+    return " ".join(subject.split())[:255]
+
+
+def _render(template: str, context: dict) -> tuple[str, str, str]:
+    context = {"site_url": settings.SITE_URL, **context}
+    body_text = render_to_string(f"emails/{template}.txt", context)
+    return _subject(template, context), body_text, _html(template, context, body_text)
 
 
 def _html(template: str, context: dict, body_text: str) -> str:
@@ -80,15 +131,26 @@ def outbox_deliver(*, email_id: int) -> bool:
     if not claimed:
         return False
     row = OutboxEmail.objects.get(id=email_id)
+    subject, body_text, body_html = row.subject, row.body_text, row.body_html
+    if row.template in _SEND_TIME_CONTEXT:
+        try:
+            context = _SEND_TIME_CONTEXT[row.template](row.send_time_params)
+        except LookupError as e:
+            # The person is gone (or was confirmed meanwhile): nothing to send, ever.
+            OutboxEmail.objects.filter(id=email_id).update(
+                status=OutboxEmail.Status.FAILED, last_error=f"not sent: {e}"[:2000]
+            )
+            return False
+        subject, body_text, body_html = _render(row.template, context)
     message = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
+        subject=subject,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to],
         reply_to=[row.reply_to] if row.reply_to else None,
     )
-    if row.body_html:
-        message.attach_alternative(row.body_html, "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     try:
         message.send()
     except Exception as e:

@@ -19,6 +19,7 @@ from shop.accounts.models import User
 from shop.notifications.models import OutboxEmail
 from tests.commissions import conftest as commission_fixtures
 from tests.e2e.conftest import DESKTOP, log_in
+from tests.e2e.test_home_and_signup import confirmation_link
 
 # Mara's ring and ready-made requests, shared with the commission tests (pytest finds a
 # fixture by its name in this module).
@@ -92,6 +93,10 @@ def test_a_visitor_requests_a_ring_signs_up_on_the_way_and_nothing_is_lost(page,
     page.get_by_label("Email").fill("nell@example.test")
     page.get_by_label("Password").fill("woven-silver-42")
     page.get_by_role("button", name="Create account").click()
+    # The link in the welcome email, followed in the same browser, brings them back.
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
+    page.goto(confirmation_link(mail.outbox[-1]))
+    page.get_by_role("button", name="Confirm my email").click()
 
     expect(page).to_have_url(re.compile(rf"/pieces/{ring.slug}/request/"))
     expect(page.locator(".messages")).to_contain_text("Welcome back")

@@ -74,3 +74,13 @@ def test_the_dockerfile_serves_collected_static_files_with_gunicorn():
     assert "collectstatic" in dockerfile
     assert "shop.wsgi:application" in dockerfile
     assert "USER atelier" in dockerfile
+
+
+def test_web_believes_forwarded_addresses_only_from_its_proxies(compose):
+    from shop.client_ip import parse_networks
+
+    env = compose["services"]["web"]["environment"]
+    default = env["TRUSTED_PROXIES"].split(":-", 1)[1].rstrip("}")
+    assert parse_networks(default.split(","))
+    # Reached through the proxy on the host, not straight from the world.
+    assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]

@@ -195,12 +195,15 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         services.commission_cancel(commission=rework, by=owner, reason=HOSTILE)
 
     with run():
-        # Accounts: a sign-up and a password reset, with a hostile name.
+        # Accounts: sign-ups (new, and an address with an account), a password reset.
         client.post(
             reverse("accounts:signup"),
             {"name": SHORT, "email": "new@example.test", "password": "woven-silver-42"},
         )
-        client.logout()
+        client.post(
+            reverse("accounts:signup"),
+            {"name": SHORT, "email": buyer.email, "password": "woven-silver-42"},
+        )
         client.post(reverse("accounts:password_reset"), {"email": buyer.email})
 
     rows = list(OutboxEmail.objects.all())

@@ -15,7 +15,7 @@ from tests.conftest import wait_for, worker_idle
 
 def _queue(to="buyer@example.test") -> OutboxEmail:
     return services.email_queue(
-        to=to, template="welcome", context={"user": {"get_short_name": "Bea", "email": to}}
+        to=to, template="signup_attempt", context={"user": {"get_short_name": "Bea", "email": to}}
     )
 
 
