@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench bench-images clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-images: install
+	$(BIN)/python bench/images.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media private-media staticfiles artifacts

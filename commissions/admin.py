@@ -16,6 +16,7 @@ from commissions.models import (
 from commissions.payments.events import APPLY_TASK
 from commissions.workflow import NotAllowed
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
+from shop.images.pipeline import queue_renditions
 from shop.queue import enqueue_on_commit
 
 
@@ -110,6 +111,12 @@ class CommissionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["buyer", "maker", "piece"]
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
     actions = ["cancel"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Photos added here are cleaned and rendered like any other.
+        for image in form.instance.images.filter(renditions_ready_at__isnull=True):
+            queue_renditions(image)
 
     @admin.action(description="Cancel (and refund what was paid)")
     def cancel(self, request, queryset):

@@ -194,6 +194,10 @@ else:
     _private = {"BACKEND": "shop.storage.PrivateFileSystemStorage"}
 STORAGES = {"default": _media, "private": _private, "staticfiles": {"BACKEND": _static_backend}}
 
+# The most memory one photo may take while a worker cleans it (about 8 bytes a pixel),
+# which sets the pixel limit: 256 MB, 33 megapixels (shop/images/pipeline.py).
+IMAGE_DECODE_MEMORY_MB = env_int("IMAGE_DECODE_MEMORY_MB", 256)
+
 # Uploads larger than this are refused before Django reads them into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -11,8 +11,11 @@ from shop.images.pipeline import image_url
 def admin_thumbnail(asset, size: int = 64) -> SafeString:
     """The asset's thumbnail fitted in a `size` px box, for a `list_display` method.
 
-    "—" when there is no photo, "rendering…" until the Celery task has made the sizes.
+    "—" when there is no photo, "rendering…" until the Celery task has made the sizes,
+    "unreadable" when the task found the file could not be read.
     """
+    if asset is not None and asset.processing_failed:
+        return format_html("{}", "unreadable")
     if asset is None or not asset.image:
         return format_html("{}", "—")
     thumb = (asset.renditions or {}).get("thumb") if asset.has_renditions else None

@@ -1,18 +1,23 @@
-"""Form fields that take photos: every file goes through clean_image before anything else."""
+"""Form fields that take photos: every file goes through check_upload before anything else
+(quick checks only; the photo is cleaned and rendered in a task after commit)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
-from shop.images.pipeline import ACCEPT, clean_image
+from shop.images.pipeline import ACCEPT, MESSAGES, check_upload
+
+# Django's own "The submitted file is empty." would come first; say it our way.
+_ERRORS = {"empty": MESSAGES["empty"]}
 
 
 class ImageField(forms.FileField):
-    """One photo; `cleaned_data` holds the cleaned ContentFile (JPEG or PNG), ready to
-    assign to an ImageAsset's `image`."""
+    """One photo; `cleaned_data` holds the checked upload as a ContentFile, ready to
+    assign to an ImageAsset's `image` (then queue_renditions cleans and renders it)."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+        kwargs["error_messages"] = {**_ERRORS, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -20,7 +25,7 @@ class ImageField(forms.FileField):
         # False (cleared), None (nothing sent) and the unchanged initial file pass through.
         if not upload or upload is initial:
             return upload
-        return clean_image(upload)
+        return check_upload(upload)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,11 +34,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleImageField(forms.FileField):
     """Several photos at once (Django's documented multiple-file pattern); `cleaned_data`
-    holds a list of cleaned ContentFiles, empty when the field is optional and unused."""
+    holds a list of checked ContentFiles, empty when the field is optional and unused."""
 
     def __init__(self, *, max_files: int = 8, **kwargs) -> None:
         self.max_files = max_files
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs["error_messages"] = {**_ERRORS, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None) -> list[ContentFile]:
@@ -50,7 +56,7 @@ class MultipleImageField(forms.FileField):
         cleaned, errors = [], []
         for upload in uploads:
             try:
-                cleaned.append(clean_image(super().clean(upload, initial)))
+                cleaned.append(check_upload(super().clean(upload, initial)))
             except ValidationError as e:
                 errors.append(_about_file(upload, e))
         if errors:

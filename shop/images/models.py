@@ -12,11 +12,12 @@ def image_upload_to(instance: "ImageAsset", filename: str) -> str:
 
 
 class ImageAsset(models.Model):
-    """An uploaded photo: the stored original is already cleaned (upright, no metadata).
-
-    `renditions` is filled by a Celery task:
+    """An uploaded photo. Until the Celery task has run, `image` is the upload as it came
+    (checked, never shown); the task replaces it with the clean original (upright, no
+    metadata) and fills `renditions`:
     {"thumb": {"width": 480, "height": .., "webp": "<storage name>", "jpeg": "<storage name>"},
-     "display": {"width": 1600, ...}}. Until then pages show a placeholder.
+     "display": {"width": 1600, ...}}, or {"failed": "<why>"} for a file it could not
+    read. Until then pages show a placeholder.
     """
 
     UPLOAD_DIR = "images"
@@ -30,9 +31,22 @@ class ImageAsset(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        if self.image and not self.image._committed:
+            # A new upload, as it came: not cleaned, nothing rendered yet.
+            self.renditions, self.renditions_ready_at = {}, None
+        # The header a browser sent may defeat Django's measuring; the task measures again.
+        self.width, self.height = self.width or 0, self.height or 0
+        super().save(*args, **kwargs)
+
     @property
     def has_renditions(self) -> bool:
-        return bool(self.renditions_ready_at)
+        return bool(self.renditions_ready_at) and not self.processing_failed
+
+    @property
+    def processing_failed(self) -> bool:
+        """The task found the file unreadable (or gone) and will not try again."""
+        return isinstance(self.renditions, dict) and "failed" in self.renditions
 
     def file_url(self, name: str) -> str:
         """Where a browser fetches one of this asset's files. Private assets (a buyer's

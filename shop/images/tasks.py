@@ -3,11 +3,12 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.apps import apps
 
 from shop.celery import RETRY_POLICY
 from shop.images.models import ImageAsset
-from shop.images.pipeline import render_renditions
+from shop.images.pipeline import mark_failed, render_renditions
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +17,11 @@ MISSING_BATCH = 200
 
 
 # OSError covers storage hiccups (a network blip to S3); a missing or undecodable file is
-# logged by render_renditions and not retried.
-@shared_task(autoretry_for=(OSError,), **RETRY_POLICY)
+# logged by render_renditions, marked, and not retried. The checks before decoding bound
+# the work (pixels, JPEG scans); the time limit is the last word on anything they missed.
+@shared_task(autoretry_for=(OSError,), soft_time_limit=60, time_limit=90, **RETRY_POLICY)
 def image_render(model_label: str, pk: int) -> bool:
-    """Render the sizes of one ImageAsset row; True when it has them afterwards."""
+    """Clean one ImageAsset's upload and render its sizes; True when it has them after."""
     model = apps.get_model(model_label)
     if not issubclass(model, ImageAsset):
         raise ValueError(f"{model_label} is not an ImageAsset")
@@ -27,7 +29,12 @@ def image_render(model_label: str, pk: int) -> bool:
     if asset is None:
         log.info("%s %s is gone; nothing to render", model_label, pk)
         return False
-    return bool(render_renditions(asset))
+    try:
+        return bool(render_renditions(asset))
+    except SoftTimeLimitExceeded:
+        log.warning("%s %s took too long to process; given up", model_label, pk)
+        mark_failed(asset, "too_slow", delete_file=asset.renditions_ready_at is None)
+        return False
 
 
 @shared_task

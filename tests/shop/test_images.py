@@ -1,6 +1,8 @@
-"""The image pipeline: only real photos get in, they are stored clean, and pages get sizes.
+"""The image pipeline: only real photos get in, checked quickly in the request and cleaned
+in the task; the kept original carries no metadata, and pages get sizes.
 
-Every test image is drawn with Pillow here; nothing binary lives in the repository.
+Every test image is drawn (or put together byte by byte) here; nothing binary lives in
+the repository.
 """
 
 import io
@@ -22,7 +24,7 @@ from PIL import ExifTags, Image, ImageCms
 from shop.images import pipeline
 from shop.images.admin import admin_thumbnail
 from shop.images.forms import ImageField, MultipleImageField
-from shop.images.pipeline import clean_image, delete_files, queue_renditions, render_renditions
+from shop.images.pipeline import check_upload, delete_files, queue_renditions, render_renditions
 from shop.images.tasks import image_render, image_render_missing
 from tests.conftest import wait_for
 
@@ -91,8 +93,9 @@ def _close(pixel, expected, tolerance: int = 12) -> bool:
 
 
 def _refusal(data: bytes, name: str = "photo.jpg") -> ValidationError:
+    """What the web request says of this upload (it decodes nothing)."""
     with pytest.raises(ValidationError) as excinfo:
-        clean_image(_upload(data, name))
+        check_upload(_upload(data, name))
     return excinfo.value
 
 
@@ -128,88 +131,106 @@ def _reloaded(photo):
 
 
 def _photo(piece, data: bytes = b"", name: str = "ring.jpg"):
+    """A photo as the studio stores it: checked, not yet cleaned or rendered."""
     from makers.models import PiecePhoto
 
-    image = clean_image(_upload(data or _jpeg((2000, 1000)), name))
+    image = check_upload(_upload(data or _jpeg((2000, 1000)), name))
     return PiecePhoto.objects.create(piece=piece, image=image, alt_text="A ring")
+
+
+@pytest.fixture
+def cleaned(piece, media):
+    """Upload `data` and run the task: the stored original, decoded, and its name."""
+
+    def clean(data: bytes, name: str = "photo.jpg"):
+        photo = _photo(piece, data, name)
+        assert render_renditions(photo), "the task refused the photo"
+        photo = _reloaded(photo)
+        with default_storage.open(photo.image.name, "rb") as f:
+            image = Image.open(io.BytesIO(f.read()))
+            image.load()
+        return image, photo.image.name
+
+    return clean
 
 
 # --- What gets in ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
-def test_a_photo_in_each_accepted_format_comes_back_as_a_clean_jpeg(fmt):
+def test_a_photo_in_each_accepted_format_is_kept_as_a_clean_jpeg(fmt, cleaned):
     data = _encoded(Image.new("RGB", (64, 48), WALNUT), fmt)
-    cleaned = clean_image(_upload(data, f"bench.{fmt.lower()}"))
-    image = _decoded(cleaned)
-    assert cleaned.name == "bench.jpg"
+    checked = check_upload(_upload(data, f"bench.{fmt.lower()}"))
+    # The request keeps the upload as it came, named by what it really is.
+    assert checked.name == "upload" + pipeline.SUFFIXES[fmt] and checked.read() == data
+    image, name = cleaned(data, f"bench.{fmt.lower()}")
+    assert name.endswith(".jpg")
     assert image.format == "JPEG" and image.mode == "RGB" and image.size == (64, 48)
     assert _close(image.getpixel((32, 24)), WALNUT)
 
 
-def test_a_photo_with_real_transparency_comes_back_as_a_png_that_keeps_it():
+def test_a_photo_with_real_transparency_is_kept_as_a_png(cleaned):
     drawing = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
     drawing.paste((*RED, 255), (10, 10, 30, 30))
     for fmt in ("PNG", "WEBP"):
-        cleaned = clean_image(
-            _upload(
-                _encoded(drawing, fmt, lossless=True) if fmt == "WEBP" else _encoded(drawing, fmt),
-                f"cutout.{fmt.lower()}",
-            )
-        )
-        image = _decoded(cleaned)
-        assert cleaned.name == "cutout.png"
+        data = _encoded(drawing, fmt, lossless=True) if fmt == "WEBP" else _encoded(drawing, fmt)
+        image, name = cleaned(data, f"cutout.{fmt.lower()}")
+        assert name.endswith(".png")
         assert image.format == "PNG" and image.mode == "RGBA"
         assert image.getpixel((0, 0))[3] == 0 and image.getpixel((20, 20)) == (*RED, 255)
 
 
-def test_a_png_whose_alpha_is_all_opaque_becomes_a_jpeg():
-    cleaned = clean_image(
-        _upload(_encoded(Image.new("RGBA", (30, 20), (*BLUE, 255)), "PNG"), "flat.png")
-    )
-    assert _decoded(cleaned).format == "JPEG" and cleaned.name == "flat.jpg"
+def test_a_png_whose_alpha_is_all_opaque_becomes_a_jpeg(cleaned):
+    image, name = cleaned(_encoded(Image.new("RGBA", (30, 20), (*BLUE, 255)), "PNG"), "flat.png")
+    assert image.format == "JPEG" and name.endswith(".jpg")
 
 
-def test_a_palette_png_with_a_transparent_colour_keeps_its_transparency():
+def test_a_palette_png_with_a_transparent_colour_keeps_its_transparency(cleaned):
     drawing = Image.new("P", (20, 20), 0)
     drawing.putpalette([255, 255, 255, 200, 30, 30] + [0] * 762)
     drawing.paste(1, (5, 5, 15, 15))
-    image = _decoded(clean_image(_upload(_encoded(drawing, "PNG", transparency=0), "p.png")))
+    image, _ = cleaned(_encoded(drawing, "PNG", transparency=0), "p.png")
     assert image.mode == "RGBA"
     assert image.getpixel((0, 0))[3] == 0 and image.getpixel((10, 10)) == (200, 30, 30, 255)
 
 
-def test_a_cmyk_jpeg_comes_back_rgb_with_its_colours():
+def test_a_cmyk_jpeg_comes_back_rgb_with_its_colours(cleaned):
     cmyk_red = Image.new("CMYK", (64, 64), (0, 255, 255, 0))
-    image = _decoded(clean_image(_upload(_encoded(cmyk_red, "JPEG", quality=95))))
+    image, _ = cleaned(_encoded(cmyk_red, "JPEG", quality=95))
     assert image.mode == "RGB"
     assert _close(image.getpixel((32, 32)), RED, tolerance=16)
 
 
-def test_a_16_bit_grey_png_keeps_its_greys_instead_of_turning_white():
+def test_a_16_bit_grey_png_keeps_its_greys_instead_of_turning_white(cleaned):
     grey = Image.new("I;16", (20, 20), 32896)  # mid grey on a 0..65535 scale
-    image = _decoded(clean_image(_upload(_encoded(grey, "PNG"), "scan.png")))
+    image, _ = cleaned(_encoded(grey, "PNG"), "scan.png")
     assert image.mode == "RGB" and _close(image.getpixel((10, 10)), (128, 128, 128), 3)
 
 
-def test_a_photo_with_an_icc_profile_is_converted_and_the_profile_dropped():
+def test_a_photo_with_an_icc_profile_is_converted_and_the_profile_dropped(cleaned):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     cutout = Image.new("RGBA", (64, 48), (*WALNUT, 255))
     cutout.paste((0, 0, 0, 0), (0, 0, 8, 8))
     for icc in (srgb, b"not really a colour profile"):
         # PNG's saver falls back to the image's own profile: the PNG case proves we pass none.
         for data in (_jpeg(icc_profile=icc), _encoded(cutout, "PNG", icc_profile=icc)):
-            image = _decoded(clean_image(_upload(data)))
+            image, _ = cleaned(data)
             assert "icc_profile" not in image.info
             assert _close(image.getpixel((32, 24)), WALNUT)
 
 
-def test_a_sideways_phone_photo_is_turned_upright():
+def test_an_srgb_profile_is_recognised_and_not_converted_again():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    assert pipeline._is_srgb(srgb)
+    assert not pipeline._is_srgb(lab) and not pipeline._is_srgb(b"junk")
+
+
+def test_a_sideways_phone_photo_is_turned_upright(cleaned):
     # Stored wide with Orientation=6: the camera was turned a quarter clockwise.
     stored = Image.new("RGB", (40, 20), BLUE)
     stored.paste(RED, (0, 0, 10, 10))
-    data = _encoded(stored, "JPEG", quality=95, exif=_gps_exif(orientation=6))
-    image = _decoded(clean_image(_upload(data)))
+    image, _ = cleaned(_encoded(stored, "JPEG", quality=95, exif=_gps_exif(orientation=6)))
     assert image.size == (20, 40)
     assert _close(image.getpixel((17, 2)), RED, 20)  # the red corner is now top right
     assert _close(image.getpixel((2, 2)), BLUE, 20)
@@ -219,10 +240,17 @@ def test_a_sideways_phone_photo_is_turned_upright():
 # --- What is refused, and how ------------------------------------------------------------------
 
 
-def test_a_truncated_jpeg_is_refused_as_unreadable():
+def test_a_truncated_jpeg_passes_the_quick_check_and_the_task_marks_it_unreadable(piece, media):
     noisy = Image.effect_noise((256, 256), 60).convert("RGB")
-    error = _refusal(_encoded(noisy, "JPEG")[:600])
-    assert error.code == "not_an_image" and "damaged" in error.messages[0]
+    photo = _photo(piece, _encoded(noisy, "JPEG")[:1200])  # the request decodes nothing
+    raw = photo.image.name
+    assert render_renditions(photo) == {}
+    photo = _reloaded(photo)
+    assert photo.processing_failed and not photo.has_renditions
+    assert photo.renditions == {"failed": "not_an_image"} and photo.image.name == ""
+    assert not default_storage.exists(raw)  # nothing of the upload is kept
+    assert image_render_missing.apply().get() == 0  # and it is not tried again
+    assert admin_thumbnail(photo) == "unreadable"
 
 
 def test_a_jpeg_header_followed_by_garbage_is_refused_as_unreadable():
@@ -272,7 +300,7 @@ def test_a_file_over_15_mb_is_refused_without_reading_a_byte():
             raise AssertionError("the file was touched")
 
     with pytest.raises(ValidationError) as excinfo:
-        clean_image(HugeUpload())
+        check_upload(HugeUpload())
     assert excinfo.value.code == "too_large" and "15 MB" in excinfo.value.messages[0]
 
 
@@ -281,7 +309,7 @@ def test_a_file_that_understates_its_size_is_still_refused_at_the_limit():
         name, size = "liar.jpg", 1000
 
     with pytest.raises(ValidationError) as excinfo:
-        clean_image(Understated(b"\xff" * (pipeline.MAX_UPLOAD_BYTES + 10)))
+        check_upload(Understated(b"\xff" * (pipeline.MAX_UPLOAD_BYTES + 10)))
     assert excinfo.value.code == "too_large"
 
 
@@ -290,7 +318,21 @@ def test_a_real_45_megapixel_png_is_refused_for_its_pixels():
     data = _encoded(Image.new("1", (7500, 6000), 1), "PNG")
     assert len(data) < 100_000
     error = _refusal(data, "flat.png")
-    assert error.code == "too_many_pixels" and "40 megapixels" in error.messages[0]
+    assert error.code == "too_many_pixels" and "33 megapixels" in error.messages[0]
+
+
+def test_a_small_png_declaring_40_megapixels_is_refused_from_its_header():
+    started = time.monotonic()
+    error = _refusal(_png_claiming(8000, 5000), "forty.png")
+    assert error.code == "too_many_pixels" and time.monotonic() - started < 0.5
+
+
+def test_the_pixel_limit_is_the_memory_one_photo_may_use(settings):
+    # 256 MB by default at 8 bytes a pixel (Pillow's 4, and a second copy while turning
+    # a photo upright): a 24 MP camera photo fits, a 40 MP one does not.
+    assert settings.IMAGE_DECODE_MEMORY_MB == 256
+    assert pipeline.MAX_PIXELS == 256 * 1024 * 1024 // 8 == 33_554_432
+    assert 6000 * 4000 <= pipeline.MAX_PIXELS < 8000 * 5000
 
 
 def test_our_own_pixel_limit_applies_below_pillows(monkeypatch):
@@ -312,6 +354,127 @@ def test_pillows_decompression_bomb_warning_is_treated_as_an_error(monkeypatch):
     width, height = 10_000, 9_000
     assert Image.MAX_IMAGE_PIXELS < width * height < 2 * Image.MAX_IMAGE_PIXELS
     assert _refusal(_png_claiming(width, height), "bomb.png").code == "too_many_pixels"
+
+
+# --- Files made to stall a worker ------------------------------------------------------------
+
+
+def _progressive_with_scans(extra_scans: int) -> bytes:
+    """A real progressive 4-megapixel JPEG (one flat colour: a few kilobytes), then
+    `extra_scans` empty scans before its end. Each makes libjpeg go over all the image's
+    blocks again (its documented scan-count issue): with 42,000 of them Pillow would
+    decode for about 16 seconds on this machine, in a web request, before this fix."""
+    data = _encoded(Image.new("RGB", (2048, 2048), WALNUT), "JPEG", progressive=True)
+    assert data.endswith(b"\xff\xd9")
+    # An AC refinement scan of the first component, with no entropy-coded data at all.
+    empty_scan = b"\xff\xda\x00\x08\x01\x01\x00\x01\x3f\x10"
+    return data[:-2] + empty_scan * extra_scans + b"\xff\xd9"
+
+
+def test_an_ordinary_progressive_jpeg_is_welcome():
+    data = _encoded(Image.effect_noise((64, 64), 40).convert("RGB"), "JPEG", progressive=True)
+    assert 3 < pipeline.jpeg_scan_count(data) <= pipeline.MAX_JPEG_SCANS
+    check_upload(_upload(data))
+
+
+def test_a_progressive_jpeg_with_thousands_of_empty_scans_is_refused_before_decoding():
+    data = _progressive_with_scans(42_000)
+    assert 400_000 < len(data) < 450_000  # like the 420 KB file that held a worker 16 s
+    started = time.monotonic()
+    error = _refusal(data)
+    assert time.monotonic() - started < 0.5
+    assert error.code == "not_an_image"
+    assert error.messages == [
+        "This JPEG is saved in a way that takes too long to open (more than 64 scans). "
+        "Please export it again as an ordinary JPEG and upload the new copy."
+    ]
+    # One scan over the limit is refused; the limit itself is not.
+    assert _refusal(_progressive_with_scans(pipeline.MAX_JPEG_SCANS)).code == "not_an_image"
+
+
+def test_scans_are_counted_in_the_image_only_not_in_its_metadata_or_after_its_end():
+    plain = _jpeg((64, 48))
+    # A metadata segment full of scan markers (as an EXIF thumbnail has) is skipped whole.
+    payload = b"Exif\x00\x00" + b"\xff\xda" * 2000
+    app1 = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    with_thumbnail = plain[:2] + app1 + plain[2:]
+    # A phone's motion photo appends a video after the picture's end.
+    motion = plain + b"ftypmp42" + b"\xff\xda\x00\x08" * 5000
+    for data in (with_thumbnail, motion):
+        assert pipeline.jpeg_scan_count(data) == 1
+        check_upload(_upload(data))
+
+
+def test_a_jpeg_of_countless_tiny_segments_is_refused_quickly():
+    comment = b"\xff\xfe\x00\x02"  # an empty comment: four bytes a segment
+    data = _jpeg()[:2] + comment * 1_000_000 + _jpeg()[2:]
+    started = time.monotonic()
+    assert _refusal(data).code == "not_an_image"
+    assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_an_animation_is_refused(fmt):
+    frames = [Image.new("RGB", (16, 16), colour) for colour in (RED, BLUE, WALNUT)]
+    data = _encoded(frames[0], fmt, save_all=True, append_images=frames[1:])
+    error = _refusal(data, f"moving.{fmt.lower()}")
+    assert error.code == "unsupported_format" and "animated" in error.messages[0]
+
+
+def test_the_task_that_cleans_photos_has_a_time_limit():
+    # The checks above bound the work of every format we take; this is the last word.
+    assert image_render.soft_time_limit == 60 and image_render.time_limit == 90
+
+
+def test_a_hostile_photo_through_the_studio_is_refused_at_once_and_nothing_is_kept(
+    client, piece, media
+):
+    client.force_login(piece.maker.user)
+    started = time.monotonic()
+    response = client.post(
+        f"/studio/pieces/{piece.slug}/photos/",
+        {"photos": _upload(_progressive_with_scans(42_000), "ring.jpg"), "alt_text": "x"},
+    )
+    assert time.monotonic() - started < 1
+    assert response.status_code == 200
+    assert "ring.jpg: this jpeg is saved in a way that takes too long" in (
+        response.content.decode().lower()
+    )
+    assert not piece.photos.exists() and _stored_files(media) == []
+
+
+def test_an_empty_file_through_the_studio_gets_the_shops_message(client, piece, media):
+    client.force_login(piece.maker.user)
+    response = client.post(
+        f"/studio/pieces/{piece.slug}/photos/", {"photos": _upload(b"", "ring.jpg"), "alt_text": ""}
+    )
+    assert "ring.jpg: this file is empty. Please upload a JPEG" in response.content.decode()
+
+
+def test_the_request_keeps_the_upload_out_of_sight_until_the_task_has_cleaned_it(
+    client, piece, media, django_capture_on_commit_callbacks
+):
+    """The upload (GPS and all) waits under a random name nothing links to; the task
+    writes the clean original under a new name and deletes the upload."""
+    client.force_login(piece.maker.user)
+    gps_photo = _encoded(Image.new("RGB", (900, 600), WALNUT), "JPEG", exif=_gps_exif())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            f"/studio/pieces/{piece.slug}/photos/",
+            {"photos": _upload(gps_photo, "ring.jpg"), "alt_text": "A ring"},
+        )
+    photo = piece.photos.get()
+    upload_name = photo.image.name
+    assert not photo.has_renditions and default_storage.exists(upload_name)
+    page = client.get(piece.get_absolute_url()).content.decode()
+    assert upload_name not in page and "img/placeholder.svg" in page
+    for callback in callbacks:  # the task, as the worker would run it after commit
+        callback()
+    photo = _reloaded(photo)
+    assert photo.has_renditions and photo.image.name != upload_name
+    assert not default_storage.exists(upload_name)
+    with default_storage.open(photo.image.name, "rb") as f:
+        assert b"GPS" not in f.read()
 
 
 # --- No metadata survives, anywhere ----------------------------------------------------------
@@ -397,12 +560,13 @@ def test_rendering_again_adds_no_files(media, piece):
     assert _stored_files(media) == files and len(files) == 5
 
 
-def test_a_photo_whose_file_is_gone_renders_nothing_and_does_not_fail(media, piece):
+def test_a_photo_whose_file_is_gone_renders_nothing_and_is_not_tried_again(media, piece):
     photo = _photo(piece)
     default_storage.delete(photo.image.name)
     assert render_renditions(photo) == {}
     photo = _reloaded(photo)
-    assert photo.renditions_ready_at is None
+    assert photo.processing_failed and photo.renditions == {"failed": "missing"}
+    assert image_render_missing.apply().get() == 0
 
 
 def test_the_task_gives_a_photo_its_renditions(media, piece):
@@ -469,12 +633,24 @@ class PhotosForm(forms.Form):
     photos = MultipleImageField(max_files=2)
 
 
-def test_the_image_field_hands_over_the_cleaned_photo():
-    form = PortraitForm(data={}, files={"portrait": _upload(_jpeg(exif=_gps_exif()), "me.jpg")})
+def test_the_image_field_hands_over_the_checked_upload_for_the_task_to_clean():
+    data = _jpeg(exif=_gps_exif())
+    form = PortraitForm(data={}, files={"portrait": _upload(data, "me.jpg")})
     assert form.is_valid(), form.errors
-    cleaned = form.cleaned_data["portrait"]
-    assert cleaned.name == "me.jpg" and not _decoded(cleaned).getexif()
+    checked = form.cleaned_data["portrait"]
+    assert checked.name == "upload.jpg" and checked.read() == data
     assert 'accept="image/jpeg,image/png,image/webp,image/heic' in str(form["portrait"])
+
+
+def test_an_empty_file_gets_the_shops_own_message_not_djangos():
+    for form in (
+        PortraitForm(data={}, files={"portrait": _upload(b"", "empty.jpg")}),
+        PhotosForm(data={}, files=MultiValueDict({"photos": [_upload(b"", "empty.jpg")]})),
+    ):
+        assert not form.is_valid()
+        message = " ".join(next(iter(form.errors.values())))
+        assert "his file is empty. Please upload a JPEG, PNG, WebP or HEIC photo." in message
+        assert "submitted file" not in message
 
 
 def test_the_image_field_shows_a_clear_error_and_allows_no_photo():
@@ -485,7 +661,7 @@ def test_the_image_field_shows_a_clear_error_and_allows_no_photo():
     assert empty.is_valid() and empty.cleaned_data["portrait"] is None
 
 
-def test_several_photos_come_back_cleaned_in_order():
+def test_several_photos_come_back_checked_in_order():
     files = MultiValueDict(
         {
             "photos": [
@@ -497,7 +673,7 @@ def test_several_photos_come_back_cleaned_in_order():
     form = PhotosForm(data={}, files=files)
     assert form.is_valid(), form.errors
     first, second = form.cleaned_data["photos"]
-    assert (first.name, second.name) == ("a.jpg", "b.jpg")
+    assert (first.name, second.name) == ("upload.jpg", "upload.png")
     assert _close(_decoded(second).getpixel((4, 4)), BLUE)
     assert "multiple" in str(form["photos"])
 
@@ -601,7 +777,7 @@ def test_a_real_worker_renders_a_photo_queued_in_a_transaction(on_worker, settin
         maker = Maker.objects.create(user=user, slug="w", display_name="W", craft="Potter")
         piece = Piece.objects.create(maker=maker, title="Bowl", slug="bowl", base_price_cents=5000)
         photo = PiecePhoto.objects.create(
-            piece=piece, image=clean_image(_upload(_jpeg((900, 600))))
+            piece=piece, image=check_upload(_upload(_jpeg((900, 600))))
         )
         queue_renditions(photo)
     wait_for(lambda: PiecePhoto.objects.get(pk=photo.pk).renditions_ready_at, timeout=60)
