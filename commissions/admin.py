@@ -112,6 +112,11 @@ class CommissionAdmin(admin.ModelAdmin):
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
     actions = ["cancel"]
 
+    def has_add_permission(self, request) -> bool:
+        # A commission starts on the site, through its services (its log, its emails, its
+        # answer-by date); a row typed in here would have none of them.
+        return False
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Photos added here are cleaned and rendered like any other.
@@ -153,6 +158,11 @@ class QuoteAdmin(admin.ModelAdmin):
     list_select_related = ["commission"]
     readonly_fields = [f.name for f in Quote._meta.fields]
 
+    def has_add_permission(self, request) -> bool:
+        # Every field is read-only, so an "add" could only make a row without a commission
+        # or a price; makers quote on the site (services.quote_send).
+        return False
+
     @admin.display(description="Price", ordering="price_cents")
     def price_display(self, obj):
         return obj.price
@@ -168,6 +178,11 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["commission__reference", "body", "author__email"]
     list_select_related = ["commission", "author"]
     readonly_fields = ["commission", "author", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        # A message needs its commission and author, which are read-only here: buyers and
+        # makers write on the site (messaging.message_post).
+        return False
 
 
 class RefundInline(admin.TabularInline):

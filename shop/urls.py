@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from makers.media import media
 from makers.views import home
 from shop import health
 
@@ -22,11 +22,8 @@ urlpatterns = [
 ]
 
 if settings.MEDIA_BACKEND == "file":
-    # Local media: fine for a laptop and a single small server; production uses S3.
+    # Local media: fine for a laptop and a single small server; production uses S3. Only
+    # what the catalog publishes is served (makers.media).
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        ),
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media, name="media"),
     ]

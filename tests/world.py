@@ -1,0 +1,307 @@
+"""A small shop with everything in it, for the tests that walk every URL and every form.
+
+Six people (a visitor, the owning buyer, another buyer, the owning maker, another maker,
+the owner), the owning maker's pieces in every status with photos and options, and the
+owning buyer's commissions with that maker in every status, each with a thread, quotes,
+payments and private photos where its status has them. Made through the real services
+wherever a service exists, so every row is as the site makes it.
+
+Private text carries a marker saying who may read it (see `Secret`), so a test can look
+for it in every answer given to anyone else.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from commissions import messaging, services, workflow
+from commissions.models import Commission, Status
+from commissions.payments import events, local
+from commissions.payments import services as payments
+from makers import services as catalog
+from makers.models import Category, Material, PersonalisationOption, Piece
+from shop.images.pipeline import check_upload, render_renditions
+from tests.factories import ChoiceFactory, MakerFactory, OptionFactory, UserFactory
+
+PASSWORD = "a-long-test-password"  # the factories' password
+ROLES = ("visitor", "buyer", "other_buyer", "maker", "other_maker", "owner")
+
+
+@dataclass
+class Secret:
+    """Text only `readers` (role names) may see, wherever it is shown."""
+
+    text: str
+    readers: frozenset[str]
+
+
+@dataclass
+class World:
+    people: dict  # role -> User (no entry for the visitor)
+    maker: object
+    other_maker: object
+    pieces: dict[str, Piece]  # published, draft, archived, other (the other maker's)
+    commissions: dict[str, Commission]  # status -> the buyer's commission with the maker
+    other_commission: Commission  # the other buyer's, with the other maker
+    secrets: list[Secret] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def user(self, role: str):
+        return self.people.get(role)
+
+
+def photo_bytes(colour=(160, 82, 45), size=(640, 480)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _upload(colour=(160, 82, 45)) -> ContentFile:
+    """A photo as a form hands it over: checked, to be cleaned by the task."""
+    data = photo_bytes(colour)
+    return check_upload(ContentFile(data, name="photo.jpg"))
+
+
+def _quote(commission, maker, price=40000, note=""):
+    return services.quote_send(
+        commission=commission,
+        by=maker.user,
+        price_cents=price,
+        deposit_cents=price * 3 // 10,
+        estimated_weeks=3,
+        milestones=["Sketch", "Cast"],
+        revision_rounds=1,
+        valid_until=timezone.localdate() + timedelta(days=14),
+        note=note,
+    )
+
+
+def _pay(commission, kind: str):
+    payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
+    events.event_apply(event_id=local.test_checkout_pay(payment.test_session)["received"])
+    return payment
+
+
+def build_world() -> World:
+    """Build it all inside the test's transaction; photos are rendered at once."""
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""  # local test payments
+    people = {
+        "buyer": UserFactory(email="buyer@example.test", name="Bea Buyer-SECRET-NAME-B"),
+        "other_buyer": UserFactory(email="other.buyer@example.test", name="Olly Other"),
+        "owner": UserFactory(email="owner@example.test", is_staff=True, is_superuser=True),
+    }
+    maker = MakerFactory(
+        user__email="maker@example.test",
+        display_name="Mara Silversmith",
+        slug="mara",
+        capacity=2,
+        workshop_address="SECRET-WORKSHOP-ADDRESS, 1 Bench Lane",
+    )
+    other_maker = MakerFactory(
+        user__email="other.maker@example.test", display_name="Tomas", slug="tomas"
+    )
+    people["maker"], people["other_maker"] = maker.user, other_maker.user
+    secrets = [
+        Secret("SECRET-NAME-B", frozenset({"buyer", "maker", "owner"})),
+        Secret("SECRET-WORKSHOP-ADDRESS", frozenset({"buyer", "maker", "owner"})),
+    ]
+    category = Category.objects.create(name="Rings", slug="rings")
+    material = Material.objects.create(maker=maker, name="Recycled silver", kind="metal")
+
+    def piece(title: str, owner, status: str, description: str) -> Piece:
+        made = catalog.piece_create(
+            maker=owner,
+            fields={
+                "title": title,
+                "description": description,
+                "category": category,
+                "base_price_cents": 18000,
+                "lead_time_min_weeks": 2,
+                "lead_time_max_weeks": 4,
+                "made_to_order": True,
+                "materials": [material] if owner == maker else [],
+            },
+        )
+        catalog.piece_photos_add(piece=made, files=[_upload()], alt_text=title)
+        metal = OptionFactory(piece=made, label="Metal", required=True)
+        ChoiceFactory(option=metal, label="Silver")
+        ChoiceFactory(option=metal, label="Gold", price_delta_cents=32000)
+        OptionFactory(
+            piece=made, label="Engraving", kind=PersonalisationOption.Kind.TEXT, max_length=12
+        )
+        catalog.piece_refresh(piece=made)
+        if status != Piece.Status.DRAFT:
+            catalog.piece_set_status(piece=made, status=Piece.Status.PUBLISHED)
+        if status == Piece.Status.ARCHIVED:
+            catalog.piece_set_status(piece=made, status=Piece.Status.ARCHIVED)
+        return made
+
+    pieces = {
+        "published": piece("Stacking ring", maker, "published", "Hammered by hand."),
+        "draft": piece("SECRET-DRAFT-TITLE", maker, "draft", "SECRET-DRAFT-DESCRIPTION"),
+        "archived": piece("Old ring", maker, "archived", "SECRET-ARCHIVED-DESCRIPTION"),
+        "other": piece("Oak chair", other_maker, "published", "Steam-bent oak."),
+    }
+    maker_only = frozenset({"maker", "owner"})
+    secrets += [Secret(s, maker_only) for s in ("SECRET-DRAFT", "SECRET-ARCHIVED-DESCRIPTION")]
+    buyer, ring = people["buyer"], pieces["published"]
+
+    def request(label: str, **extra) -> Commission:
+        brief = f"SECRET-BRIEF-{label}"
+        secrets.append(Secret(brief, frozenset({"buyer", "maker", "owner"})))
+        made = services.commission_request_piece(
+            buyer=buyer,
+            piece=ring,
+            personalisation=[{"option": "Metal", "value": "Silver", "price_delta_cents": 0}],
+            total_cents=18000,
+            brief=brief,
+            images=[_upload((20, 40, 200))],
+            **extra,
+        )
+        messaging.message_post(
+            commission=made,
+            by=maker.user,
+            body=f"SECRET-MESSAGE-{label}",
+            images=[_upload((200, 40, 20))],
+        )
+        secrets.append(Secret(f"SECRET-MESSAGE-{label}", frozenset({"buyer", "maker", "owner"})))
+        return made
+
+    c: dict[str, Commission] = {}
+    c["inquiry"] = services.inquiry_start(
+        buyer=buyer, maker=maker, piece=ring, body="SECRET-MESSAGE-inquiry"
+    )
+    secrets.append(Secret("SECRET-MESSAGE-inquiry", frozenset({"buyer", "maker", "owner"})))
+    c["requested"] = request("requested")
+    c["quoted"] = request("quoted")
+    _quote(c["quoted"], maker, note="SECRET-QUOTE-NOTE")
+    secrets.append(Secret("SECRET-QUOTE-NOTE", frozenset({"buyer", "maker", "owner"})))
+    c["declined"] = request("declined")
+    services.request_decline(commission=c["declined"], by=maker.user, reason="SECRET-REASON")
+    secrets.append(Secret("SECRET-REASON", frozenset({"buyer", "maker", "owner"})))
+    c["withdrawn"] = request("withdrawn")
+    services.commission_withdraw(commission=c["withdrawn"], by=buyer)
+    c["closed"] = request("closed")
+    _quote(c["closed"], maker)
+    services.quote_decline(commission=c["closed"], by=buyer)
+    c["expired"] = request("expired")
+    Commission.objects.filter(pk=c["expired"].pk).update(
+        answer_by=timezone.now() - timedelta(hours=1)
+    )
+    services.requests_expire()
+    # At the bench (capacity two): a rework paid and finished, one paid and at work.
+    c["awaiting_balance"] = request(
+        "awaiting_balance", heirloom=True, heirloom_description="SECRET-HEIRLOOM"
+    )
+    secrets.append(Secret("SECRET-HEIRLOOM", frozenset({"buyer", "maker", "owner"})))
+    _quote(c["awaiting_balance"], maker)
+    services.quote_accept(commission=c["awaiting_balance"], by=buyer)
+    c["in_progress"] = request("in_progress")
+    _quote(c["in_progress"], maker)
+    services.quote_accept(commission=c["in_progress"], by=buyer)
+    c["awaiting_deposit"] = request("awaiting_deposit")
+    _quote(c["awaiting_deposit"], maker)
+    services.quote_accept(commission=c["awaiting_deposit"], by=buyer)  # the waitlist
+    with transaction.atomic():
+        _pay(c["awaiting_balance"], "deposit")
+        _pay(c["in_progress"], "deposit")
+    payments.commission_mark_finished(commission=c["awaiting_balance"], by=maker.user)
+    payments.payment_start(commission=c["awaiting_balance"], by=buyer, kind="balance")
+    # Paid in full, then on its way, delivered, completed (no service ships yet: the moves
+    # are made through the state machine itself).
+    for status in ("ready_to_ship", "shipped", "delivered", "completed", "scheduled"):
+        c[status] = request(status)
+        _quote(c[status], maker)
+        services.quote_accept(commission=c[status], by=buyer)  # to the waitlist
+    for status in ("ready_to_ship", "shipped", "delivered", "completed"):
+        with transaction.atomic():
+            Commission.objects.filter(pk=c[status].pk).update(status=Status.AWAITING_BALANCE)
+            c[status].refresh_from_db()
+            workflow.advance(c[status], Status.READY_TO_SHIP, by=None, role=workflow.SYSTEM)
+            for to, role, by in (
+                (Status.SHIPPED, workflow.MAKER, maker.user),
+                (Status.DELIVERED, workflow.BUYER, buyer),
+                (Status.COMPLETED, workflow.BUYER, buyer),
+            ):
+                if c[status].status == status:
+                    break
+                workflow.advance(c[status], to, by=by, role=role)
+    Commission.objects.filter(pk=c["scheduled"].pk).update(
+        status=Status.SCHEDULED, slot="waitlist", queued_at=timezone.now()
+    )
+    c["cancelled"] = request("cancelled")
+    _quote(c["cancelled"], maker)
+    Commission.objects.filter(pk=c["cancelled"].pk).update(status=Status.IN_PROGRESS)
+    services.commission_cancel(
+        commission=Commission.objects.get(pk=c["cancelled"].pk), by=people["owner"], reason="x"
+    )
+    for key in c:
+        c[key].refresh_from_db()
+    assert {key: commission.status for key, commission in c.items()} == {
+        s: s for s in Status.values
+    }, "the world must hold a commission in every status"
+
+    other = services.commission_request_custom(
+        buyer=people["other_buyer"],
+        maker=other_maker,
+        title="A chair",
+        brief="SECRET-OTHER-BRIEF",
+        images=[_upload()],
+    )
+    secrets.append(Secret("SECRET-OTHER-BRIEF", frozenset({"other_buyer", "other_maker", "owner"})))
+
+    # Every photo gets its sizes now, as the task would after commit.
+    from shop.images.tasks import image_asset_models
+
+    for model in image_asset_models():
+        for asset in model._base_manager.filter(renditions_ready_at__isnull=True):
+            render_renditions(asset)
+    # And one upload its task has not cleaned yet; a portrait.
+    from makers.models import MakerPortrait, PiecePhoto
+
+    unprocessed = PiecePhoto.objects.create(piece=pieces["published"], image=_upload(), position=9)
+    portrait = MakerPortrait.objects.create(maker=maker, image=_upload((90, 90, 90)))
+    render_renditions(portrait)
+    # The rows the office lists: log-in attempts, a group, a person still to confirm.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+
+    from shop.accounts import services as accounts
+
+    AccessAttempt.objects.create(
+        username="someone@example.test",
+        ip_address="192.0.2.1",
+        user_agent="walk",
+        failures_since_start=1,
+    )
+    AccessLog.objects.create(
+        username="someone@example.test", ip_address="192.0.2.1", user_agent="walk"
+    )
+    AccessFailureLog.objects.create(
+        username="someone@example.test", ip_address="192.0.2.1", user_agent="walk"
+    )
+    Group.objects.create(name="Office")
+    pending = accounts.account_signup(email="pending@example.test", password="woven-silver-42")
+    return World(
+        people=people,
+        maker=maker,
+        other_maker=other_maker,
+        pieces=pieces,
+        commissions=c,
+        other_commission=other,
+        secrets=secrets,
+        extra={
+            "material": material,
+            "other_material": Material.objects.create(maker=other_maker, name="Oak", kind="wood"),
+            "category": category,
+            "unprocessed": unprocessed,
+            "portrait": portrait,
+            "pending": pending,
+        },
+    )
