@@ -15,6 +15,7 @@ from commissions.models import (
 )
 from commissions.payments.events import APPLY_TASK
 from commissions.workflow import NotAllowed
+from shop.admin_tools import SafeAutocompleteAdmin
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
 from shop.images.pipeline import queue_renditions
 from shop.queue import enqueue_on_commit
@@ -78,7 +79,7 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Commission)
-class CommissionAdmin(admin.ModelAdmin):
+class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = [
         "reference",
         "title",

@@ -18,6 +18,7 @@ from commissions import workflow
 from commissions.models import Commission, Quote, ReferenceImage, Slot, Status
 from commissions.workflow import BUYER, MAKER, OWNER, SYSTEM, NotAllowed
 from makers.models import Maker, Piece
+from shop.forms import MAX_PRICE_CENTS
 from shop.images.pipeline import queue_renditions
 from shop.notifications.services import email_queue
 
@@ -105,6 +106,11 @@ def commission_request_piece(
     """
     if not piece.is_published:
         raise NotAllowed("This piece is no longer available.")
+    if total_cents > MAX_PRICE_CENTS:
+        raise NotAllowed(
+            "With these choices the price is more than the shop can take online; "
+            "ask the maker a question instead."
+        )
     if piece.made_to_order:
         _open_for_requests(piece.maker, buyer)
     else:

@@ -14,6 +14,7 @@ from makers.models import (
     Piece,
     PiecePhoto,
 )
+from shop.admin_tools import SafeAutocompleteAdmin
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
 from shop.images.pipeline import queue_renditions
 
@@ -45,7 +46,7 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Maker)
-class MakerAdmin(admin.ModelAdmin):
+class MakerAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = [
         "portrait_thumb",
         "display_name",
@@ -78,7 +79,7 @@ class MakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "maker", "kind", "origin", "supplier", "recycled", "certification"]
     list_filter = ["kind", "recycled", "certification"]
     search_fields = ["name", "origin", "supplier", "maker__display_name"]
@@ -106,7 +107,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Piece)
-class PieceAdmin(admin.ModelAdmin):
+class PieceAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = [
         "cover",
         "title",
@@ -184,7 +185,7 @@ class OptionChoiceInline(admin.TabularInline):
 
 
 @admin.register(PersonalisationOption)
-class PersonalisationOptionAdmin(admin.ModelAdmin):
+class PersonalisationOptionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = ["label", "piece", "kind", "required", "max_length"]
     list_filter = ["kind", "required"]
     search_fields = ["label", "piece__title"]
@@ -198,7 +199,7 @@ class PersonalisationOptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PiecePhoto)
-class PiecePhotoAdmin(admin.ModelAdmin):
+class PiecePhotoAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     formfield_overrides = IMAGE_FORMFIELD_OVERRIDES
     list_display = [
         "preview",

@@ -4,12 +4,18 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.core import validators
 
 from makers.models import Maker, Material, OptionChoice, PersonalisationOption, Piece
 from makers.selectors import SORTS, CatalogQuery
-from shop.forms import MoneyField
+from shop.forms import MAX_PRICE_CENTS, MoneyField
 from shop.images.forms import ImageField, MultipleImageField
 from shop.money import amount_text, decimals, format_money, parse_money
+
+# Whole currency units a price filter may name: the dearest price the shop can take.
+MAX_PRICE_UNITS = MAX_PRICE_CENTS // 100
+# Weeks a maker may give for making a piece: two years.
+MAX_WEEKS = 104
 
 # --- The catalog ---------------------------------------------------------------------------
 
@@ -34,12 +40,14 @@ class CatalogFilterForm(forms.Form):
     price_min = forms.IntegerField(
         required=False,
         min_value=0,
+        max_value=MAX_PRICE_UNITS,
         label="From",
         widget=forms.NumberInput(attrs={"placeholder": "0", "inputmode": "numeric"}),
     )
     price_max = forms.IntegerField(
         required=False,
         min_value=0,
+        max_value=MAX_PRICE_UNITS,
         label="To",
         widget=forms.NumberInput(attrs={"placeholder": "any", "inputmode": "numeric"}),
     )
@@ -76,6 +84,16 @@ class CatalogFilterForm(forms.Form):
     @property
     def active(self) -> bool:
         return any(self.data.get(name) for name in self.fields if name != "sort")
+
+
+def _bound(field: forms.IntegerField, low: int, high: int) -> None:
+    """Narrow a number field to what makes sense (the column would take 32767 weeks)."""
+    field.min_value, field.max_value = low, high
+    field.validators += [
+        validators.MinValueValidator(low),
+        validators.MaxValueValidator(high),
+    ]
+    field.widget.attrs.update(min=low, max=high)
 
 
 def _printable(text: str) -> bool:
@@ -203,6 +221,10 @@ class MakerProfileForm(forms.ModelForm):
         }
         widgets = {"story": forms.Textarea(attrs={"rows": 8})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bound(self.fields["typical_lead_weeks"], 1, MAX_WEEKS)
+
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]
         if not 1 <= capacity <= 50:
@@ -258,6 +280,8 @@ class PieceForm(forms.ModelForm):
 
     def __init__(self, *args, maker: Maker, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("lead_time_min_weeks", "lead_time_max_weeks"):
+            _bound(self.fields[name], 0, MAX_WEEKS)
         self.fields["materials"].queryset = maker.materials.all()
         self.fields["materials"].help_text = "Add materials on the Materials page first."
         self.fields["base_price_cents"].label = f"Base price ({settings.SHOP_CURRENCY})"
@@ -341,6 +365,11 @@ class OptionForm(forms.ModelForm):
                     raise forms.ValidationError(
                         f"Line {number}: “{price}” is not a price change; write it like +40 or -10.50."
                     ) from None
+                if abs(delta) > MAX_PRICE_CENTS:
+                    limit = format_money(MAX_PRICE_CENTS, self.currency)
+                    raise forms.ValidationError(
+                        f"Line {number}: a choice can change the price by {limit} at most."
+                    )
             if len(label) > 80:
                 raise forms.ValidationError(f"Line {number}: keep a choice under 80 characters.")
             parsed.append((label, delta))

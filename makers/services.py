@@ -21,6 +21,9 @@ from makers.models import (
 )
 from shop.images.pipeline import delete_files, queue_renditions
 
+# The largest value of the PositiveIntegerField prices are kept in.
+PRICE_COLUMN_MAX = 2**31 - 1
+
 
 class CatalogError(Exception):
     """A change the catalog refuses, with a message for the maker."""
@@ -42,7 +45,9 @@ def piece_price_from_cents(piece: Piece) -> int:
     total = piece.base_price_cents
     for row in lowest:
         total += row["lowest"] if row["option__required"] else min(row["lowest"], 0)
-    return max(total, 0)
+    # Each amount is bounded where it is typed; many dear options together are still
+    # kept within the column.
+    return min(max(total, 0), PRICE_COLUMN_MAX)
 
 
 def piece_search_text(piece: Piece) -> str:

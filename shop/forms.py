@@ -5,6 +5,10 @@ from django.conf import settings
 
 from shop.money import amount_text, decimals, format_money, parse_money
 
+# The dearest amount anyone may type (a million in the shop's currency); far inside the
+# integer columns amounts are kept in, even summed over a piece's options.
+MAX_PRICE_CENTS = 100_000_000
+
 
 class MoneyField(forms.CharField):
     """An amount typed as "120" or "1,250.50"; cleans to integer minor units (cents)."""
@@ -14,7 +18,7 @@ class MoneyField(forms.CharField):
         *,
         currency: str | None = None,
         min_cents: int = 0,
-        max_cents: int = 100_000_000,
+        max_cents: int = MAX_PRICE_CENTS,
         **kwargs,
     ):
         self.currency = (currency or settings.SHOP_CURRENCY).upper()
