@@ -741,7 +741,7 @@ class _Rollback(Exception):
 
 @pytest.mark.django_db
 def test_nobody_reaches_or_changes_what_is_not_theirs_on_any_url(settings):
-    world = build_world()
+    world = build_world(settings)
     walk = Walk(world)
     everything: list[Case] = []
     for name, route in url_patterns():

@@ -14,7 +14,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -88,8 +87,10 @@ def _pay(commission, kind: str):
     return payment
 
 
-def build_world() -> World:
-    """Build it all inside the test's transaction; photos are rendered at once."""
+def build_world(settings) -> World:
+    """Build it all inside the test's transaction; photos are rendered at once.
+
+    `settings` is pytest-django's fixture (so what is changed here is undone after)."""
     settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""  # local test payments
     people = {
         "buyer": UserFactory(email="buyer@example.test", name="Bea Buyer-SECRET-NAME-B"),

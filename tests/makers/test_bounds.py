@@ -82,11 +82,20 @@ def test_extreme_catalog_filters_are_ignored_not_an_error(client, ring):
         assert client.get(reverse("makers:catalog"), query).status_code == 200
 
 
-def test_a_nul_character_anywhere_is_a_plain_400(client, buyer):
+def test_a_nul_character_anywhere_is_a_plain_400_or_a_form_error(client, buyer):
     client.force_login(buyer)
     assert client.get("/commissions/C-%00/").status_code == 400
     assert client.get(reverse("makers:catalog"), {"maker": "a\x00b"}).status_code == 400
-    assert client.post(reverse("accounts:account"), {"name": "a\x00b"}).status_code == 400
+    urlencoded = client.post(
+        reverse("accounts:account"), "name=a%00b", content_type="application/x-www-form-urlencoded"
+    )
+    assert urlencoded.status_code == 400
+    multipart = client.post(reverse("accounts:account"), {"name": "a\x00b"})
+    assert multipart.status_code == 200 and "Null characters are not allowed" in (
+        multipart.content.decode()
+    )
+    buyer.refresh_from_db()
+    assert buyer.name == "Bea Buyer"
 
 
 def test_the_office_offers_no_add_form_that_cannot_make_a_valid_row(client, owner):
@@ -94,3 +103,8 @@ def test_the_office_offers_no_add_form_that_cannot_make_a_valid_row(client, owne
     for model in ("quote", "message", "commission"):
         assert client.get(reverse(f"admin:commissions_{model}_add")).status_code == 403
         assert client.post(reverse(f"admin:commissions_{model}_add"), {}).status_code == 403
+
+
+def test_a_multipart_post_to_the_webhook_is_refused_not_an_error(client, db):
+    response = client.post("/payments/stripe/webhook/", {"id": "evt_x", "type": "charge.refunded"})
+    assert response.status_code == 400
