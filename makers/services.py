@@ -19,7 +19,7 @@ from makers.models import (
     Piece,
     PiecePhoto,
 )
-from shop.images.pipeline import delete_files, queue_renditions
+from shop.images.pipeline import delete_files, queue_rename, queue_renditions
 
 # The largest value of the PositiveIntegerField prices are kept in.
 PRICE_COLUMN_MAX = 2**31 - 1
@@ -173,8 +173,13 @@ def piece_set_status(*, piece: Piece, status: str) -> Piece:
         if not piece.photos.exists():
             raise CatalogError("Add at least one photo before you publish this piece.")
         piece.published_at = piece.published_at or timezone.now()
+    leaving = piece.status == Piece.Status.PUBLISHED and status != Piece.Status.PUBLISHED
     piece.status = status
     piece.save(update_fields=["status", "published_at", "updated_at"])
+    if leaving:
+        # Its photos' public addresses stop working: new names, known only to its maker.
+        for photo in piece.photos.all():
+            queue_rename(photo)
     return piece
 
 

@@ -60,6 +60,7 @@ MAX_JPEG_SEGMENTS = 2000
 RENDITION_SIZES = {"thumb": 480, "display": 1600}
 
 RENDER_TASK = "shop.images.tasks.image_render"
+RENAME_TASK = "shop.images.tasks.image_rename"
 # Pillow format ids; HEIF comes from pillow-heif. EPS (Ghostscript) and SVG never get near
 # a decoder because Image.open only tries these.
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
@@ -544,6 +545,55 @@ def delete_files(asset: "ImageAsset") -> None:
         _delete_renditions(storage, renditions)
 
     transaction.on_commit(delete, robust=True)
+
+
+def rename_files(asset: "ImageAsset") -> bool:
+    """Give a photo's files new random names and delete the old ones, so that whoever
+    kept a link (a cache, a CDN, someone who saw a piece while it was published) finds
+    nothing there any more. For a piece withdrawn or archived; storage-neutral, so it holds
+    on S3 too, where no view of ours stands between a URL and its file. True if renamed.
+    """
+    if not asset.has_renditions:
+        return False  # an upload not cleaned yet gets a new name from its task anyway
+    storage, old = asset.image.storage, asset.image.name
+    made: list[str] = []
+    try:
+        with storage.open(old, "rb") as f:
+            name = storage.save(_clean_name(old, PurePosixPath(old).suffix), ContentFile(f.read()))
+        made.append(name)
+        renditions = {}
+        for size, rendition in asset.renditions.items():
+            copy = dict(rendition)
+            for kind, extension in (("webp", "webp"), ("jpeg", "jpg")):
+                with storage.open(rendition[kind], "rb") as f:
+                    copy[kind] = _replace_file(
+                        storage, rendition_name(name, size, extension), f.read()
+                    )
+                made.append(copy[kind])
+            renditions[size] = copy
+    except FileNotFoundError:
+        for leftover in made:
+            storage.delete(leftover)
+        log.warning("files of %s %s are gone; not renamed", asset._meta.label, asset.pk)
+        return False
+    updated = (
+        type(asset)
+        ._base_manager.filter(pk=asset.pk, image=old)
+        .update(image=name, renditions=renditions)
+    )
+    if not updated:
+        for leftover in made:
+            storage.delete(leftover)
+        return False
+    storage.delete(old)
+    _delete_renditions(storage, asset.renditions)
+    asset.image.name, asset.renditions = name, renditions
+    return True
+
+
+def queue_rename(asset: "ImageAsset") -> None:
+    """Rename the photo's files in a Celery task once the transaction commits."""
+    enqueue_on_commit(RENAME_TASK, asset._meta.label, asset.pk)
 
 
 def queue_renditions(asset: "ImageAsset") -> None:

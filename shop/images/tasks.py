@@ -8,7 +8,7 @@ from django.apps import apps
 
 from shop.celery import RETRY_POLICY
 from shop.images.models import ImageAsset
-from shop.images.pipeline import mark_failed, render_renditions
+from shop.images.pipeline import mark_failed, rename_files, render_renditions
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,16 @@ def image_render(model_label: str, pk: int) -> bool:
         log.warning("%s %s took too long to process; given up", model_label, pk)
         mark_failed(asset, "too_slow", delete_file=asset.renditions_ready_at is None)
         return False
+
+
+@shared_task(autoretry_for=(OSError,), **RETRY_POLICY)
+def image_rename(model_label: str, pk: int) -> bool:
+    """New names for one ImageAsset's files (a piece leaving the catalog)."""
+    model = apps.get_model(model_label)
+    if not issubclass(model, ImageAsset):
+        raise ValueError(f"{model_label} is not an ImageAsset")
+    asset = model._base_manager.filter(pk=pk).first()
+    return bool(asset) and rename_files(asset)
 
 
 @shared_task

@@ -65,3 +65,22 @@ def test_nothing_else_under_media_is_served(client, db, settings, tmp_path):
     (tmp_path / "notes.txt").write_text("private")
     for path in ("/media/notes.txt", "/media/../settings.py", "/media/pieces/photos/x.jpg"):
         assert client.get(path).status_code == 404
+
+
+def test_withdrawing_a_piece_gives_its_photos_new_names_so_old_links_die_on_any_storage(
+    photo, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    render_renditions(photo)
+    piece = photo.piece
+    services.piece_set_status(piece=piece, status=Piece.Status.PUBLISHED)
+    public = [url.removeprefix("/media/") for url in _urls(photo)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.piece_set_status(piece=piece, status=Piece.Status.ARCHIVED)
+    photo.refresh_from_db()
+    renamed = [url.removeprefix("/media/") for url in _urls(photo)]
+    assert not set(public) & set(renamed)
+    assert not any(default_storage.exists(name) for name in public)  # gone, even from S3
+    assert all(default_storage.exists(name) for name in renamed)
+    assert photo.has_renditions
