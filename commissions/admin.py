@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from commissions import services
+from commissions import services, workflow
 from commissions.models import (
     Commission,
     Message,
@@ -14,7 +14,7 @@ from commissions.models import (
     StripeEvent,
 )
 from commissions.payments.events import APPLY_TASK
-from commissions.workflow import NotAllowed
+from commissions.workflow import OWNER, NotAllowed
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
 from shop.queue import enqueue_on_commit
 
@@ -109,26 +109,43 @@ class CommissionAdmin(admin.ModelAdmin):
     exclude = ["listed_price_cents"]
     autocomplete_fields = ["buyer", "maker", "piece"]
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
-    actions = ["cancel"]
+    # The owner's moves, drawn from the move table (workflow.MOVES).
+    actions = [name for name, move in workflow.MOVES.items() if OWNER in move.roles]
 
-    @admin.action(description="Cancel (and refund what was paid)")
-    def cancel(self, request, queryset):
+    def _make(self, request, queryset, name: str, perform) -> None:
         done = 0
         for commission in queryset:
             try:
                 with transaction.atomic():
-                    services.commission_cancel(
-                        commission=commission, by=request.user, reason="Cancelled by the shop."
-                    )
+                    perform(commission=commission, by=request.user)
                 done += 1
             except NotAllowed as e:
                 self.message_user(request, f"{commission.reference}: {e}", messages.WARNING)
         if done:
-            self.message_user(
-                request,
-                f"{done} commission{'s' if done != 1 else ''} cancelled; "
-                "what was paid is being refunded.",
-            )
+            noun = "commission" if done == 1 else "commissions"
+            self.message_user(request, f"{done} {noun}: {workflow.MOVES[name].done}")
+
+
+def _owner_action(name: str, perform):
+    def action(modeladmin, request, queryset):
+        modeladmin._make(request, queryset, name, perform)
+
+    action.__name__ = name
+    return admin.action(description=workflow.MOVES[name].label())(action)
+
+
+# The service that makes each of the owner's moves, with what comes with it (refunds for a
+# cancellation, the slot handed on).
+_OWNER_PERFORM = {
+    "cancel": lambda *, commission, by: services.commission_cancel(
+        commission=commission, by=by, reason="Cancelled by the shop."
+    ),
+    "ship": services.commission_ship,
+    "confirm_delivery": services.commission_confirm_delivery,
+    "complete": services.commission_complete,
+}
+for _name, _perform in _OWNER_PERFORM.items():
+    setattr(CommissionAdmin, _name, staticmethod(_owner_action(_name, _perform)))
 
 
 @admin.register(Quote)

@@ -163,20 +163,44 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             note="I'd use recycled 9ct gold from Sheffield. Two rounds of changes included.",
         )
 
-        # Accepted and paid: finished with the balance due; and paid in full, ready to ship.
+        # Accepted, the deposit not paid yet.
+        unpaid = _from_piece(buyer, mara_pieces[2], "For my mother, in silver.")
+        _quote(unpaid, mara, 26000, 3, milestones=["Sketch", "Forming", "Finishing"])
+        services.quote_accept(commission=unpaid, by=buyer)
+
+        # Accepted and paid: finished with the balance due; and paid in full, ready to ship;
+        # then the tail: shipped, delivered, complete (the shop's office marks the last two
+        # until delivery has pages of its own).
         accepted = _from_piece(buyer, mara_pieces[4], "Size N, please.")
         _quote(accepted, mara, 38000, 3, milestones=["Sketch", "Forming", "Finishing"])
         services.quote_accept(commission=accepted, by=buyer)
         if test_payments:
             _pay(accepted, "deposit")
             payments.commission_mark_finished(commission=accepted, by=mara.user)
-        in_full = _from_piece(buyer, mara_pieces[5 % len(mara_pieces)], "For my father's 70th.")
-        _quote(in_full, mara, 45000, 2)
-        services.quote_accept(commission=in_full, by=buyer)
-        if test_payments:
-            _pay(in_full, "deposit")
-            payments.commission_mark_finished(commission=in_full, by=mara.user)
-            _pay(in_full, "balance")
+        tail = []
+        for brief in ("For my father's 70th.", "A thank-you for our neighbours.", "For Nina."):
+            in_full = _from_piece(buyer, mara_pieces[5 % len(mara_pieces)], brief)
+            _quote(in_full, mara, 45000, 2)
+            services.quote_accept(commission=in_full, by=buyer)
+            if test_payments:
+                _pay(in_full, "deposit")
+                payments.commission_mark_finished(commission=in_full, by=mara.user)
+                _pay(in_full, "balance")
+                tail.append(in_full)
+        if len(tail) == 3:
+            _, shipped, delivered = tail
+            for commission in (shipped, delivered):
+                services.commission_ship(commission=commission, by=mara.user)
+            services.commission_confirm_delivery(commission=delivered, by=buyer)
+            done = _from_piece(buyer, mara_pieces[0], "A ring for my brother.")
+            _quote(done, mara, 21000, 2, milestones=["Forming", "Finishing"])
+            services.quote_accept(commission=done, by=buyer)
+            _pay(done, "deposit")
+            payments.commission_mark_finished(commission=done, by=mara.user)
+            _pay(done, "balance")
+            services.commission_ship(commission=done, by=mara.user)
+            services.commission_confirm_delivery(commission=done, by=buyer)
+            services.commission_complete(commission=done, by=owner)
         heirloom_photo = _picture(drawings.ring("demo-heirloom", metal="gold", stone="garnet"))
         rework = services.commission_request_custom(
             buyer=buyer,
@@ -197,18 +221,17 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
         if test_payments:
             _pay(rework, "deposit")
 
-        # Mara's bench fills up; the next accepted commission joins her waitlist.
-        for other in others[2:]:
-            more = _from_piece(other, mara_pieces[5 % len(mara_pieces)], "As pictured, please.")
-            _quote(more, mara, 30000, 6)
-            services.quote_accept(commission=more, by=other)
-        while Maker.objects.get(pk=mara.pk).slots_taken < mara.capacity:
-            filler = _from_piece(others[0], mara_pieces[0], "Another for the family.")
-            _quote(filler, mara, 25000, 4)
-            services.quote_accept(commission=filler, by=others[0])
-        queued = _from_piece(buyer, mara_pieces[0], "No rush — whenever Mara has room.")
-        _quote(queued, mara, 21000, 3)
-        services.quote_accept(commission=queued, by=buyer)
+            # Mara's bench fills up with paid work; the next deposit paid joins her waitlist.
+            while Maker.objects.get(pk=mara.pk).slots_taken < mara.capacity:
+                other = others[Commission.objects.filter(maker=mara).count() % len(others)]
+                filler = _from_piece(other, mara_pieces[0], "As pictured, please.")
+                _quote(filler, mara, 25000, 4)
+                services.quote_accept(commission=filler, by=other)
+                _pay(filler, "deposit")
+            queued = _from_piece(buyer, mara_pieces[0], "No rush — whenever Mara has room.")
+            _quote(queued, mara, 21000, 3)
+            services.quote_accept(commission=queued, by=buyer)
+            _pay(queued, "deposit")
 
         # Requests that ended: declined, expired unanswered, quote declined, withdrawn.
         declined = services.commission_request_custom(
@@ -246,15 +269,16 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 commission=bowl, by=owner, reason="Ines's kiln broke down; she could not finish it."
             )
 
-        # Tomas's bench is full, so his pieces show the waitlist.
-        if tomas:
-            for other in others:
+        # Tomas's bench is full of paid work, so his pieces show the waitlist.
+        if tomas and test_payments:
+            for other in others * tomas.capacity:
                 if Maker.objects.get(pk=tomas.pk).slots_taken >= tomas.capacity:
                     break
                 piece = _pieces(tomas)[0]
                 chair = _from_piece(other, piece, "In oak, please.")
                 _quote(chair, tomas, piece.base_price_cents, 8)
                 services.quote_accept(commission=chair, by=other)
+                _pay(chair, "deposit")
     # Photos were stored in the transaction; their sizes are made here, in-process.
     for image in ReferenceImage.objects.filter(renditions_ready_at__isnull=True):
         render_renditions(image)

@@ -206,21 +206,19 @@ class QuoteForm(forms.Form):
         return cleaned
 
 
-class DeclineForm(forms.Form):
+class MoveForm(forms.Form):
+    """The box for a reason that comes with some moves' buttons (see workflow.MOVES): its
+    label and whether it must be filled in come from the move; the prefix keeps two such
+    forms on one page apart."""
+
     reason = forms.CharField(
-        label="Why not? The buyer will read this.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        required=False,
-        label="Anything to tell the maker?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    def __init__(self, *args, move, **kwargs):
+        super().__init__(*args, prefix=move.name, **kwargs)
+        self.fields["reason"].required = move.reason == "required"
+        self.fields["reason"].label = move.ask
 
 
 class HeirloomArrivalForm(forms.Form):

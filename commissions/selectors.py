@@ -1,5 +1,7 @@
 """Reads for commission pages, always scoped to the person asking."""
 
+import hashlib
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +21,16 @@ def commission_for_user(user, reference: str) -> Commission:
         )
     except Commission.DoesNotExist:
         raise Http404("No commission here.") from None
+
+
+def commission_state(commission: Commission) -> str:
+    """A short fingerprint of what the next-step panel shows (status, quotes, payments):
+    the open page's poll compares it and redraws the panel only when it changed."""
+    quotes = list(commission.quotes.order_by("id").values_list("id", "status"))
+    payments = list(commission.payments.order_by("id").values_list("id", "status"))
+    stamp = commission.status_changed_at.timestamp() if commission.status_changed_at else 0
+    text = f"{commission.status}|{stamp}|{quotes}|{payments}"
+    return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
 
 
 def buyer_commissions(user) -> QuerySet:

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from commissions import workflow
 from commissions.models import Commission, Quote, ReferenceImage, Slot, Status
-from commissions.workflow import BUYER, MAKER, OWNER, SYSTEM, NotAllowed
+from commissions.workflow import BUYER, MAKER, NotAllowed
 from makers.models import Maker, Piece
 from shop.images.pipeline import queue_renditions
+from shop.money import Money
 from shop.notifications.services import email_queue
 
 ANSWER_WITHIN = timedelta(days=14)
@@ -43,6 +44,11 @@ def _locked(commission: Commission, *, with_maker: bool = False) -> Commission:
         .select_related("maker", "buyer")
         .get(pk=commission.pk)
     )
+
+
+def commission_locked(commission: Commission, *, with_maker: bool = False) -> Commission:
+    """For other modules' services: the commission under its row lock (see `_locked`)."""
+    return _locked(commission, with_maker=with_maker)
 
 
 def _notify(commission: Commission, *, to: str, template: str, **context) -> None:
@@ -209,9 +215,7 @@ def inquiry_convert(*, commission: Commission, by, title: str = "", brief: str =
     commission.brief = brief or commission.brief or (first.body if first else "")
     commission.answer_by = timezone.now() + ANSWER_WITHIN
     commission.save(update_fields=["title", "brief", "answer_by", "updated_at"])
-    workflow.advance(
-        commission, Status.REQUESTED, by=by, role=MAKER, note="Turned the question into a request."
-    )
+    workflow.advance(commission, "convert", by=by, note="Turned the question into a request.")
     _notify(commission, to=commission.buyer.email, template="inquiry_converted")
     return commission
 
@@ -220,10 +224,10 @@ def inquiry_convert(*, commission: Commission, by, title: str = "", brief: str =
 def request_decline(*, commission: Commission, by, reason: str) -> Commission:
     """The maker says no, and why; the buyer reads the reason."""
     commission = _locked(commission)
-    workflow.advance(commission, Status.DECLINED, by=by, role=MAKER, note=reason)
+    workflow.advance(commission, "decline_request", by=by, note=reason)
     commission.declined_reason = reason
     commission.save(update_fields=["declined_reason", "updated_at"])
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    workflow.quotes_close_open(commission, Quote.Status.WITHDRAWN)
     _notify(commission, to=commission.buyer.email, template="request_declined", reason=reason)
     return commission
 
@@ -238,8 +242,8 @@ def commission_withdraw(*, commission: Commission, by, reason: str = "") -> Comm
             "Once a deposit is paid, write to the shop to cancel: "
             "your money is refunded through the payment provider."
         )
-    workflow.advance(commission, Status.WITHDRAWN, by=by, role=BUYER, note=reason)
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    workflow.advance(commission, "withdraw", by=by, note=reason)
+    workflow.quotes_close_open(commission, Quote.Status.WITHDRAWN)
     bench_release(commission=commission)
     _notify(
         commission, to=commission.maker.user.email, template="commission_withdrawn", reason=reason
@@ -256,13 +260,7 @@ def inquiry_close(*, commission: Commission, by) -> Commission:
         raise NotAllowed(
             "This is a request now, not just a question: accept or decline the quote instead."
         )
-    workflow.advance(
-        commission,
-        Status.CLOSED,
-        by=by,
-        role=workflow.role_of(by, commission),
-        note="Question closed.",
-    )
+    workflow.advance(commission, "close_question", by=by, note="Question closed.")
     return commission
 
 
@@ -326,7 +324,7 @@ def heirloom_received(*, commission: Commission, by, condition: str) -> Commissi
         raise NotAllowed("Only the maker logs what arrives at the workshop.")
     if not commission.heirloom:
         raise NotAllowed("This commission has no piece to rework.")
-    if commission.status not in workflow.ON_THE_BENCH:
+    if commission.status not in workflow.ACCEPTED:
         raise NotAllowed("The piece is sent in once the quote is accepted.")
     commission.heirloom_received_at = timezone.now()
     commission.heirloom_condition = condition
@@ -351,11 +349,7 @@ def requests_expire(*, now=None) -> int:
             if commission.status != Status.REQUESTED or commission.answer_by >= now:
                 continue  # answered meanwhile
             workflow.advance(
-                commission,
-                Status.EXPIRED,
-                by=None,
-                role=SYSTEM,
-                note="Not answered within 14 days.",
+                commission, "expire_request", by=None, note="Not answered within 14 days."
             )
             _notify(commission, to=commission.buyer.email, template="request_expired")
             expired += 1
@@ -387,12 +381,11 @@ def quote_send(
         raise NotAllowed("A quote must be valid until today or later.")
     workflow.advance(
         commission,
-        Status.QUOTED,
+        "send_quote",
         by=by,
-        role=MAKER,
-        note=f"Quote: {price_cents} {commission.currency}",
+        note=f"Quote: {Money(price_cents, commission.currency)}",
     )
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.SUPERSEDED)
+    workflow.quotes_close_open(commission, Quote.Status.SUPERSEDED)
     quote = Quote.objects.create(
         commission=commission,
         price_cents=price_cents,
@@ -414,11 +407,10 @@ def open_quote(commission: Commission) -> Quote | None:
 
 @transaction.atomic
 def quote_accept(*, commission: Commission, by) -> Commission:
-    """The buyer accepts the open quote: the commission waits for its deposit and takes a
-    slot at the bench, or a place on the waitlist with an honest expected start.
+    """The buyer accepts the open quote: the commission waits for its deposit, with an
+    honest date for when work could start (the deposit takes the slot, see `bench_take`).
 
-    The maker's row is locked first: of two buyers accepting the last slot at once, one
-    gets it and the other is queued behind them.
+    The maker's row is locked first, as everywhere the bench is planned.
     """
     commission = _locked(commission, with_maker=True)
     quote = open_quote(commission)
@@ -428,10 +420,13 @@ def quote_accept(*, commission: Commission, by) -> Commission:
         raise NotAllowed(
             f"This quote expired on {quote.valid_until:%-d %B %Y}. Ask the maker for a new one."
         )
-    workflow.advance(commission, Status.AWAITING_DEPOSIT, by=by, role=BUYER, note="Quote accepted.")
-    quote.status, quote.answered_at = Quote.Status.ACCEPTED, timezone.now()
-    quote.save(update_fields=["status", "answered_at"])
-    bench_take(commission=commission)
+    workflow.advance(commission, "accept_quote", by=by, note="Quote accepted.")
+    workflow.quote_set_status(quote, Quote.Status.ACCEPTED)
+    if quote.deposit_cents == 0:
+        # Nothing to wait for: it goes to the bench (or its queue) at once.
+        bench_take(commission=commission, note="No deposit asked.")
+    else:
+        queue_plan(maker=commission.maker)
     _notify(commission, to=commission.maker.user.email, template="quote_accepted", quote=quote)
     return commission
 
@@ -442,9 +437,8 @@ def quote_decline(*, commission: Commission, by, reason: str = "") -> Commission
     quote = open_quote(commission)
     if quote is None:
         raise NotAllowed("There is no open quote to decline.")
-    workflow.advance(commission, Status.CLOSED, by=by, role=BUYER, note=reason or "Quote declined.")
-    quote.status, quote.answered_at = Quote.Status.DECLINED, timezone.now()
-    quote.save(update_fields=["status", "answered_at"])
+    workflow.advance(commission, "decline_quote", by=by, note=reason or "Quote declined.")
+    workflow.quote_set_status(quote, Quote.Status.DECLINED)
     _notify(
         commission,
         to=commission.maker.user.email,
@@ -470,15 +464,13 @@ def quotes_expire(*, today: date | None = None) -> int:
             quote = Quote.objects.get(pk=quote_id)
             if quote.status != Quote.Status.OPEN:
                 continue
-            quote.status = Quote.Status.EXPIRED
-            quote.save(update_fields=["status"])
+            workflow.quote_set_status(quote, Quote.Status.EXPIRED)
             if commission.status == Status.QUOTED:
                 workflow.advance(
                     commission,
-                    Status.CLOSED,
+                    "expire_quote",
                     by=None,
-                    role=SYSTEM,
-                    note=f"The quote expired on {quote.valid_until}.",
+                    note=f"The quote expired on {quote.valid_until:%-d %B %Y}.",
                 )
                 _notify(
                     commission, to=commission.buyer.email, template="quote_expired", quote=quote
@@ -494,8 +486,8 @@ def commission_cancel(*, commission: Commission, by, reason: str) -> Commission:
     from commissions.payments.services import refunds_for
 
     commission = _locked(commission, with_maker=True)
-    workflow.advance(commission, Status.CANCELLED, by=by, role=OWNER, note=reason)
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    workflow.advance(commission, "cancel", by=by, note=reason)
+    workflow.quotes_close_open(commission, Quote.Status.WITHDRAWN)
     refunds_for(commission, reason=reason or "Cancelled by the shop.")
     bench_release(commission=commission)
     for to in (commission.buyer.email, commission.maker.user.email):
@@ -503,7 +495,38 @@ def commission_cancel(*, commission: Commission, by, reason: str) -> Commission:
     return commission
 
 
+# --- The piece travels ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def commission_ship(*, commission: Commission, by, note: str = "") -> Commission:
+    """The piece has left the workshop (the maker says so, or the shop from its office)."""
+    commission = _locked(commission)
+    workflow.advance(commission, "ship", by=by, note=note or "Shipped.")
+    return commission
+
+
+@transaction.atomic
+def commission_confirm_delivery(*, commission: Commission, by, note: str = "") -> Commission:
+    """The buyer (or the shop for them) says the piece arrived."""
+    commission = _locked(commission)
+    workflow.advance(commission, "confirm_delivery", by=by, note=note or "Arrived.")
+    return commission
+
+
+@transaction.atomic
+def commission_complete(*, commission: Commission, by, note: str = "") -> Commission:
+    """Nothing more to do: the commission's story is complete."""
+    commission = _locked(commission)
+    workflow.advance(commission, "complete", by=by, note=note)
+    return commission
+
+
 # --- The bench and its waitlist ---------------------------------------------------------------
+#
+# The bench is the maker's work in hand: a commission holds a slot from its deposit until the
+# maker marks it finished. Paid with the bench full, it waits on the waitlist in the order
+# it paid; whenever a slot frees, the first in the queue starts by itself.
 
 
 def _accepted_weeks(commission: Commission) -> int:
@@ -511,65 +534,81 @@ def _accepted_weeks(commission: Commission) -> int:
     return quote.estimated_weeks if quote else commission.maker.typical_lead_weeks
 
 
-def bench_take(*, commission: Commission) -> None:
-    """Give an accepted commission a slot if one is free, else a place in the queue.
-    The caller holds the maker's row lock."""
+def _slots_taken(maker: Maker) -> int:
+    return maker.commissions.filter(slot=Slot.BENCH, status__in=workflow.HOLDS_A_SLOT).count()
+
+
+def bench_take(*, commission: Commission, note: str = "") -> None:
+    """The deposit is paid: work starts if a slot is free, else the commission joins the
+    waitlist. The caller holds the maker's row lock, then the commission's."""
     maker = commission.maker
-    taken = maker.commissions.filter(slot=Slot.BENCH, status__in=workflow.ON_THE_BENCH).count()
-    if taken < maker.capacity:
+    fields = ["slot", "queued_at", "expected_start", "updated_at"]
+    if _slots_taken(maker) < maker.capacity:
         commission.slot, commission.queued_at = Slot.BENCH, None
         commission.expected_start = timezone.localdate()
+        commission.save(update_fields=fields)
+        workflow.advance(commission, "start_work", by=None, note=note)
     else:
         commission.slot, commission.queued_at = Slot.WAITLIST, timezone.now()
-    commission.save(update_fields=["slot", "queued_at", "expected_start", "updated_at"])
+        commission.save(update_fields=fields)
+        workflow.advance(commission, "join_waitlist", by=None, note=note)
     queue_plan(maker=maker)
 
 
 def bench_release(*, commission: Commission) -> None:
-    """A commission leaves the bench (withdrawn, cancelled, shipped): its slot, if it had
-    one, goes to the first in the queue. The caller holds the maker's row lock."""
-    had_slot = commission.slot == Slot.BENCH
+    """A commission leaves the bench or its queue (finished, cancelled, withdrawn): a slot
+    it held goes to the first in the queue. The caller holds the maker's row lock."""
     if commission.slot:
         commission.slot, commission.queued_at = Slot.NONE, None
         commission.save(update_fields=["slot", "queued_at", "updated_at"])
-    maker = commission.maker
-    if had_slot:
-        nxt = (
-            maker.commissions.select_for_update()
-            .filter(slot=Slot.WAITLIST, status__in=workflow.ON_THE_BENCH)
-            .order_by("queued_at", "id")
-            .first()
+    bench_fill(maker=commission.maker)
+
+
+def bench_fill(*, maker: Maker) -> list[Commission]:
+    """Every free slot goes to the next paid commission on the waitlist, in queue order:
+    work starts and its buyer is told; the rest of the queue is planned again. The caller
+    holds the maker's row lock."""
+    maker.capacity = Maker.objects.values_list("capacity", flat=True).get(pk=maker.pk)
+    free = maker.capacity - _slots_taken(maker)
+    started = []
+    if free > 0:
+        queue = (
+            maker.commissions.select_for_update(of=("self",))
+            .select_related("buyer", "maker")
+            .filter(slot=Slot.WAITLIST, status__in=workflow.WAITLISTED)
+            .order_by("queued_at", "id")[:free]
         )
-        if nxt is not None:
+        for nxt in queue:
             nxt.slot, nxt.queued_at, nxt.expected_start = Slot.BENCH, None, timezone.localdate()
             nxt.save(update_fields=["slot", "queued_at", "expected_start", "updated_at"])
-            if nxt.status == Status.SCHEDULED:
-                workflow.advance(
-                    nxt,
-                    Status.IN_PROGRESS,
-                    by=None,
-                    role=SYSTEM,
-                    note="A slot at the bench is free: work starts.",
-                )
+            workflow.advance(
+                nxt,
+                "start_from_waitlist",
+                by=None,
+                note="A slot at the bench is free: work starts.",
+            )
             _notify(nxt, to=nxt.buyer.email, template="slot_ready")
+            started.append(nxt)
     queue_plan(maker=maker)
+    return started
 
 
 def queue_plan(*, maker: Maker, today: date | None = None) -> None:
     """Plan when each waitlisted commission can start, and when a new one could.
 
     Each slot frees when its piece's estimated weeks are up; the queue fills slots in
-    order as they free. Stores each waitlisted commission's expected start and the
-    maker's counters. The caller holds the maker's row lock.
+    order as they free. Stores each waitlisted commission's expected start, the date an
+    accepted commission still waiting for its deposit could start, and the maker's
+    counters. The caller holds the maker's row lock.
     """
     today = today or timezone.localdate()
-    on_bench = list(
-        maker.commissions.filter(status__in=workflow.ON_THE_BENCH)
+    placed = list(
+        maker.commissions.filter(status__in=workflow.HOLDS_A_SLOT | workflow.WAITLISTED)
         .exclude(slot=Slot.NONE)
         .order_by("queued_at", "id")
     )
-    bench = [c for c in on_bench if c.slot == Slot.BENCH]
-    queue = [c for c in on_bench if c.slot == Slot.WAITLIST]
+    bench = [c for c in placed if c.slot == Slot.BENCH]
+    queue = [c for c in placed if c.slot == Slot.WAITLIST]
     ends = sorted(
         max(c.expected_start or today, today) + timedelta(weeks=_accepted_weeks(c)) for c in bench
     )
@@ -589,3 +628,7 @@ def queue_plan(*, maker: Maker, today: date | None = None) -> None:
     Maker.objects.filter(pk=maker.pk).update(
         slots_taken=maker.slots_taken, next_start_on=maker.next_start_on
     )
+    # Accepted, deposit not yet paid: could start when the next slot frees.
+    maker.commissions.filter(status=Status.AWAITING_DEPOSIT).exclude(
+        expected_start=maker.next_start_on
+    ).update(expected_start=maker.next_start_on)

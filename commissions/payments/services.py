@@ -14,10 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissions import services as commission_services
 from commissions import workflow
-from commissions.models import Commission, Quote, Slot, Status
+from commissions.models import Commission, Quote, Status
 from commissions.payments.models import Payment, TestCheckoutSession
-from commissions.workflow import BUYER, MAKER, SYSTEM, NotAllowed
+from commissions.workflow import BUYER, NotAllowed
 from makers.models import Maker
 from shop import stripe_gateway as gateway
 from shop.notifications.services import email_queue
@@ -274,19 +275,15 @@ def fulfil(*, payment_id: int, payment_intent: str | None) -> str:
         refund_start(payment=payment, reason=f"Paid while the commission was {commission.status}.")
         return f"refunded: commission {commission.status}"
     if payment.kind == Payment.Kind.DEPOSIT:
-        start = Status.IN_PROGRESS if commission.slot == Slot.BENCH else Status.SCHEDULED
-        workflow.advance(
-            commission, start, by=None, role=SYSTEM, note=f"Deposit {payment.amount} paid."
+        # Work starts, or waits on the waitlist for a free slot.
+        commission_services.bench_take(
+            commission=commission, note=f"Deposit {payment.amount} paid."
         )
         for to in (commission.buyer.email, commission.maker.user.email):
             _notify(commission, to=to, template="deposit_received", payment=payment)
     else:
         workflow.advance(
-            commission,
-            Status.READY_TO_SHIP,
-            by=None,
-            role=SYSTEM,
-            note=f"Balance {payment.amount} paid.",
+            commission, "balance_paid", by=None, note=f"Balance {payment.amount} paid."
         )
         for to in (commission.buyer.email, commission.maker.user.email):
             _notify(commission, to=to, template="balance_received", payment=payment)
@@ -477,25 +474,15 @@ def payment_for_session(session: dict) -> Payment | None:
 
 @transaction.atomic
 def commission_mark_finished(*, commission: Commission, by) -> Commission:
-    """The maker says the piece is done: the buyer is asked for the balance (or, if the
-    deposit was the whole price, it is ready to ship straight away)."""
-    commission = (
-        Commission.objects.select_for_update(of=("self",))
-        .select_related("maker", "buyer")
-        .get(pk=commission.pk)
-    )
-    workflow.advance(
-        commission, Status.AWAITING_BALANCE, by=by, role=MAKER, note="The piece is finished."
-    )
+    """The maker says the piece is done: its slot goes to the next in the queue, and the
+    buyer is asked for the balance (or, if the deposit was the whole price, it is ready to
+    ship straight away)."""
+    commission = commission_services.commission_locked(commission, with_maker=True)
+    workflow.advance(commission, "mark_finished", by=by, note="The piece is finished.")
+    commission_services.bench_release(commission=commission)
     balance = amount_due(commission, Payment.Kind.BALANCE)
     if balance <= 0:
-        workflow.advance(
-            commission,
-            Status.READY_TO_SHIP,
-            by=None,
-            role=SYSTEM,
-            note="Paid in full with the deposit.",
-        )
+        workflow.advance(commission, "balance_paid", by=None, note="Paid in full with the deposit.")
         return commission
     _notify(
         commission,

@@ -214,14 +214,20 @@ def test_a_waitlisted_commission_waits_for_its_slot_once_the_deposit_is_paid(
             valid_until=timezone.localdate(),
         )
         services.quote_accept(commission=commission, by=who)
-    start_deposit(client, buyer, second)
-    with now_on_commit():
-        deliver(client, stripe.pay(Payment.objects.get().checkout_session_id))
+    for commission, who in ((first, other_buyer), (second, buyer)):
+        start_deposit(client, who, commission)
+        with now_on_commit():
+            payment = Payment.objects.get(commission=commission)
+            deliver(client, stripe.pay(payment.checkout_session_id))
+    first.refresh_from_db()
     second.refresh_from_db()
+    assert (first.status, first.slot) == (Status.IN_PROGRESS, "bench")
     assert (second.status, second.slot) == (Status.SCHEDULED, "waitlist")
-    services.commission_withdraw(commission=first, by=other_buyer)
+    client.force_login(maker.user)
+    client.post(reverse("commissions:move", args=[first.reference, "mark_finished"]))
     second.refresh_from_db()
     assert (second.status, second.slot) == (Status.IN_PROGRESS, "bench")
+    assert OutboxEmail.objects.filter(template="slot_ready", to=buyer.email).exists()
 
 
 # --- Signatures ------------------------------------------------------------------------------------
@@ -433,7 +439,7 @@ def test_the_maker_finishes_the_buyer_pays_the_balance_and_it_is_ready_to_ship(
     with now_on_commit():
         deliver(client, stripe.pay(Payment.objects.get().checkout_session_id))
     client.force_login(maker.user)
-    client.post(reverse("commissions:finished", args=[accepted.reference]))
+    client.post(reverse("commissions:move", args=[accepted.reference, "mark_finished"]))
     accepted.refresh_from_db()
     assert accepted.status == Status.AWAITING_BALANCE
     email = OutboxEmail.objects.get(template="balance_due")
@@ -469,7 +475,7 @@ def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
             {"action": "cancel", "_selected_action": [accepted.id]},
             follow=True,
         )
-    assert "1 commission cancelled; what was paid is being refunded." in response.content.decode()
+    assert "1 commission: Cancelled; what was paid is being refunded." in response.content.decode()
     accepted.refresh_from_db()
     refund = Payment.objects.get(kind="refund")
     assert accepted.status == Status.CANCELLED and refund.refund_id.startswith("re_test_")

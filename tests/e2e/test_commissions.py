@@ -182,12 +182,14 @@ def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(
     bea.get_by_role("button", name="Accept the quote of €480.00").click()
 
     expect(status_badge(bea)).to_have_text("Awaiting deposit")
-    expect(bea.locator(".badge", has_text="Has a slot at the bench")).to_be_visible()
+    next_step = bea.get_by_role("region", name="What happens next")
+    expect(next_step).to_contain_text("has a free slot, so work starts as soon as it is paid")
     expect(bea.get_by_role("button", name="Pay the deposit of €144.00")).to_be_visible()
     shot(bea, "accepted")
     commission.refresh_from_db()
     quote.refresh_from_db()
-    assert commission.status == Status.AWAITING_DEPOSIT and commission.slot == "bench"
+    # The deposit takes the slot; until then the bench is free for whoever pays first.
+    assert commission.status == Status.AWAITING_DEPOSIT and commission.slot == ""
     assert quote.status == Quote.Status.ACCEPTED
     assert OutboxEmail.objects.filter(to=maker.user.email, template="quote_accepted").exists()
     assert OutboxEmail.objects.filter(to=buyer.email, template="quote_sent").exists()
@@ -313,10 +315,11 @@ def test_without_javascript_they_write_quote_and_the_buyer_declines(
 
     bea.goto(url)
     expect(bea.get_by_role("region", name="Quote")).to_contain_text("€200.00")
-    bea.locator("summary", has_text="Decline the quote").click()
-    bea.get_by_label("Anything to tell the maker?").fill("Too dear for me this year, sorry.")
+    decline = bea.locator("details", has_text="Decline the quote")
+    decline.locator("summary").click()
+    decline.get_by_label("Anything to tell the maker?").fill("Too dear for me this year, sorry.")
     shot(bea, "decline-quote-open")
-    bea.get_by_role("button", name="Decline", exact=True).click()
+    decline.get_by_role("button", name="Decline the quote").click()
     expect(bea).to_have_url(at(url))
     expect(status_badge(bea)).to_have_text("Closed")
     expect(bea.locator(".messages")).to_contain_text("You declined the quote")
