@@ -1,6 +1,7 @@
 """Reads for commission pages, always scoped to the person asking."""
 
 import hashlib
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -64,6 +65,22 @@ def inbox(maker, tab: str) -> QuerySet:
         maker.commissions.filter(status__in=statuses)
         .select_related("buyer", "piece")
         .order_by("answer_by", "-updated_at")
+    )
+
+
+def work_waiting(maker) -> dict[str, int]:
+    """What waits for the maker, in one query: requests and questions to answer, requests
+    expiring by the end of tomorrow, pieces at the bench, paid ones queued, ones to ship."""
+    tomorrow_night = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=2), time.min)
+    )
+    return maker.commissions.aggregate(
+        to_answer=Count("id", filter=Q(status=Status.REQUESTED)),
+        questions=Count("id", filter=Q(status=Status.INQUIRY)),
+        expiring=Count("id", filter=Q(status=Status.REQUESTED, answer_by__lt=tomorrow_night)),
+        at_the_bench=Count("id", filter=Q(status=Status.IN_PROGRESS)),
+        waiting_for_a_slot=Count("id", filter=Q(status=Status.SCHEDULED)),
+        to_ship=Count("id", filter=Q(status=Status.READY_TO_SHIP)),
     )
 
 

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shop.errors.NotFoundPageMiddleware",
     # Last, so a locked-out log-in attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,7 +113,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:account"
+# Unless the log-in form was given somewhere to go back to: by role (shop.accounts.views.landing).
+LOGIN_REDIRECT_URL = "accounts:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Log-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from one

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from shop.accounts import services
 from shop.accounts.forms import AccountForm, SignUpForm
+from shop.accounts.roles import is_maker, is_owner
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -28,6 +29,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Welcome to Atelier. Your account is ready.")
         return redirect(_safe_next(request, "accounts:account"))
     return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a log-in with nowhere particular to go lands: the owner in the office, a maker
+    at their studio's commissions, a buyer at theirs."""
+    if is_owner(request.user):
+        return redirect("admin:index")
+    if is_maker(request.user):
+        return redirect("commissions:inbox")
+    return redirect("commissions:list")
 
 
 @login_required
