@@ -3,12 +3,13 @@
 import hashlib
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from commissions.models import Commission, Status
+from commissions.models import Commission, ReferenceImage, Status
 from commissions.services import EXPIRY_WARNING
+from makers.models import PiecePhoto
 
 
 def commission_for_user(user, reference: str) -> Commission:
@@ -34,8 +35,25 @@ def commission_state(commission: Commission) -> str:
     return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
 
 
+def with_photos(commissions: QuerySet) -> QuerySet:
+    """Each commission with a photo for its card: the piece's cover (in the same query), and
+    the buyer's own photos for a brief (one more query for the whole list)."""
+    cover = PiecePhoto.objects.filter(piece=OuterRef("piece")).order_by("position", "id")
+    return commissions.annotate(
+        cover_renditions=Subquery(cover.values("renditions")[:1])
+    ).prefetch_related(
+        Prefetch(
+            "images",
+            queryset=ReferenceImage.objects.order_by("created_at", "id"),
+            to_attr="photo_list",
+        )
+    )
+
+
 def buyer_commissions(user) -> QuerySet:
-    return Commission.objects.filter(buyer=user).select_related("maker").order_by("-updated_at")
+    return with_photos(
+        Commission.objects.filter(buyer=user).select_related("maker").order_by("-updated_at")
+    )
 
 
 INBOX_TABS = {
@@ -61,7 +79,7 @@ def inbox_counts(maker) -> dict[str, int]:
 
 def inbox(maker, tab: str) -> QuerySet:
     statuses = INBOX_TABS.get(tab, INBOX_TABS["new"])[1]
-    return (
+    return with_photos(
         maker.commissions.filter(status__in=statuses)
         .select_related("buyer", "piece")
         .order_by("answer_by", "-updated_at")

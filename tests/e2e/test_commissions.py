@@ -137,10 +137,11 @@ def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(
     log_in(page, maker.user)
     page.goto("/studio/commissions/")
     expect(page.locator(".chips [aria-current=page]")).to_contain_text("New requests")
-    row = page.locator(".list__item").filter(has_text=commission.reference)
+    row = page.locator(".commission-cards .card").filter(has_text=commission.reference)
     expect(row).to_contain_text("Bea Buyer")
+    expect(row.locator("img")).to_be_visible()  # photo first, like the catalog
     shot(page, "maker-inbox")
-    row.get_by_role("link", name="Open").click()
+    row.click()
     expect(page).to_have_url(at(commission.get_absolute_url()))
     page.get_by_role("link", name="Send a quote").click()
 
@@ -230,7 +231,7 @@ def test_buyer_and_maker_talk_without_reloading_and_photos_stay_private(
 
     # The buyer moves on to their list (closing the thread, which would mark replies read).
     page.goto("/commissions/")
-    row = page.locator(".list__item").filter(has_text=commission.reference)
+    row = page.locator(".commission-cards .card").filter(has_text=commission.reference)
     expect(row.locator(".nav-count")).to_have_count(0)
     mara.get_by_role("textbox", name="Message").fill("Yes: 1.8 mm instead of 2 mm, same price.")
     mara.get_by_role("button", name="Send", exact=True).click()
