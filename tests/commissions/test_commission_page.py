@@ -107,4 +107,4 @@ def test_the_buyers_list_leads_with_the_pieces_photo(client, buyer, request_for)
     client.force_login(buyer)
     html = client.get(reverse("commissions:list")).content.decode()
     card = html[html.index('commission-cards"') :]
-    assert commission.reference in card and "<img" in card.split(commission.reference)[0]
+    assert commission.reference in card and "<img" in card.split(commission.title)[0]
