@@ -16,6 +16,7 @@ from commissions.models import (
 from commissions.payments.events import APPLY_TASK
 from commissions.workflow import OWNER, NotAllowed
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
+from shop.money import Money
 from shop.queue import enqueue_on_commit
 
 
@@ -30,6 +31,16 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+def personalisation_words(commission) -> str:
+    """"Metal: 9ct gold (+€320.00); Engraving: A & B" from the stored choices."""
+    parts = []
+    for row in commission.personalisation or []:
+        delta = row.get("price_delta_cents") or 0
+        extra = f" ({'+' if delta > 0 else ''}{Money(delta, commission.currency)})" if delta else ""
+        parts.append(f"{row.get('option', '')}: {row.get('value', '')}{extra}")
+    return "; ".join(parts)
+
+
 class QuoteInline(admin.StackedInline):
     model = Quote
     extra = 0
@@ -40,7 +51,7 @@ class QuoteInline(admin.StackedInline):
         "deposit",
         "balance",
         "estimated_weeks",
-        "milestones",
+        "milestone_steps",
         "revision_rounds",
         "valid_until",
         "note",
@@ -48,6 +59,10 @@ class QuoteInline(admin.StackedInline):
         "answered_at",
     ]
     fields = readonly_fields
+
+    @admin.display(description="Milestones")
+    def milestone_steps(self, obj):
+        return " · ".join(f"{n}. {step}" for n, step in enumerate(obj.milestones, 1)) or "—"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -102,13 +117,30 @@ class CommissionAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "status_changed_at",
-        "personalisation",
+        "personalisation_display",
         "listed_price",
+        "budget",
         "resent_from",
     ]
-    exclude = ["listed_price_cents"]
+    # Money and choices in words: the raw cents and JSON stay out of the office's forms.
+    exclude = ["listed_price_cents", "budget_min_cents", "budget_max_cents", "personalisation"]
     autocomplete_fields = ["buyer", "maker", "piece"]
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
+    @admin.display(description="Personalisation")
+    def personalisation_display(self, obj):
+        return personalisation_words(obj) or "—"
+
+    @admin.display(description="Budget")
+    def budget(self, obj):
+        low, high = obj.budget_min_cents, obj.budget_max_cents
+        if low is None and high is None:
+            return "—"
+        if high is None:
+            return f"from {Money(low, obj.currency)}"
+        if low is None:
+            return f"up to {Money(high, obj.currency)}"
+        return f"{Money(low, obj.currency)} – {Money(high, obj.currency)}"
+
     # The owner's moves, drawn from the move table (workflow.MOVES).
     actions = [name for name, move in workflow.MOVES.items() if OWNER in move.roles]
 
@@ -161,7 +193,24 @@ class QuoteAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["commission__reference", "commission__title"]
     list_select_related = ["commission"]
-    readonly_fields = [f.name for f in Quote._meta.fields]
+    readonly_fields = [
+        "commission",
+        "status",
+        "price_display",
+        "deposit_display",
+        "estimated_weeks",
+        "milestone_steps",
+        "revision_rounds",
+        "valid_until",
+        "note",
+        "created_at",
+        "answered_at",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="Milestones")
+    def milestone_steps(self, obj):
+        return " · ".join(f"{n}. {step}" for n, step in enumerate(obj.milestones, 1)) or "—"
 
     @admin.display(description="Price", ordering="price_cents")
     def price_display(self, obj):

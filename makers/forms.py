@@ -50,7 +50,16 @@ class CatalogFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, facets: dict):
+        if data.get("q") and not data.get("sort"):
+            # A search is ordered by relevance, and the sort box says so.
+            data = data.copy()
+            data["sort"] = "relevance"
         super().__init__(data)
+        if not data.get("q"):
+            # Without words to match, relevance means nothing.
+            self.fields["sort"].choices = [
+                (k, label) for k, label in self.fields["sort"].choices if k != "relevance"
+            ]
         self.fields["category"].choices = [("", "All categories"), *facets["categories"]]
         self.fields["maker"].choices = [("", "All makers"), *facets["makers"]]
         self.fields["price_min"].label = f"From ({settings.SHOP_CURRENCY})"
