@@ -32,7 +32,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 def personalisation_words(commission) -> str:
-    """"Metal: 9ct gold (+€320.00); Engraving: A & B" from the stored choices."""
+    """ "Metal: 9ct gold (+€320.00); Engraving: A & B" from the stored choices."""
     parts = []
     for row in commission.personalisation or []:
         delta = row.get("price_delta_cents") or 0
@@ -126,6 +126,7 @@ class CommissionAdmin(admin.ModelAdmin):
     exclude = ["listed_price_cents", "budget_min_cents", "budget_max_cents", "personalisation"]
     autocomplete_fields = ["buyer", "maker", "piece"]
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
+
     @admin.display(description="Personalisation")
     def personalisation_display(self, obj):
         return personalisation_words(obj) or "—"

@@ -107,6 +107,20 @@ class CustomBriefForm(_HeirloomMixin):
         help_text="Up to 8: sketches, pictures you like, the space it is for.",
     )
 
+    # As a person thinks: what, then how much and by when, then photos; a piece to
+    # rework last (its fields open when ticked).
+    field_order = [
+        "title",
+        "brief",
+        "budget_min",
+        "budget_max",
+        "wanted_by",
+        "images",
+        "heirloom",
+        "heirloom_description",
+        "heirloom_images",
+    ]
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
@@ -172,9 +186,15 @@ class QuoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, commission=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=14)
+        if commission is not None and commission.listed_price_cents:
+            # A listed piece: start from its price with the buyer's choices.
+            self.fields["price"].initial = commission.listed_price_cents
+        if commission is not None and commission.piece_id:
+            piece = commission.piece
+            self.fields["estimated_weeks"].initial = piece.lead_time_max_weeks
 
     def clean_valid_until(self):
         value = self.cleaned_data["valid_until"]

@@ -179,8 +179,10 @@ class PieceAdmin(admin.ModelAdmin):
 
 class OptionChoiceInline(admin.TabularInline):
     model = OptionChoice
+    fk_name = "option"
     extra = 1
-    fields = ["label", "price_delta_cents", "position"]
+    fields = ["label", "price_delta_cents", "position", "needs"]
+    raw_id_fields = ["needs"]
 
 
 @admin.register(PersonalisationOption)

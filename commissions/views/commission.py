@@ -136,7 +136,7 @@ def quote_new(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
     if workflow.role_of(request.user, commission) != workflow.MAKER:
         return redirect(commission)
-    form = QuoteForm(request.POST or None)
+    form = QuoteForm(request.POST or None, commission=commission)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if act(
@@ -154,7 +154,16 @@ def quote_new(request: HttpRequest, reference: str) -> HttpResponse:
             note=data["note"],
         ):
             return redirect(commission)
-    return render(request, "commissions/quote_form.html", {"commission": commission, "form": form})
+    return render(
+        request,
+        "commissions/quote_form.html",
+        {
+            "commission": commission,
+            "form": form,
+            "is_maker": True,
+            "images": commission.images.all(),
+        },
+    )
 
 
 @require_POST

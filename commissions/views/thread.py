@@ -25,10 +25,9 @@ def _new_messages(request: HttpRequest, commission, after_id: int) -> HttpRespon
         request=request,
     )
     if request.GET.get("state") and request.GET["state"] != state:
-        context = page_context(request, commission)
-        html += render_to_string(
-            "commissions/detail.html#live", {**context, "oob": True}, request=request
-        )
+        context = {**page_context(request, commission), "oob": True}
+        for part in ("live", "timeline"):
+            html += render_to_string(f"commissions/detail.html#{part}", context, request=request)
     return HttpResponse(html)
 
 

@@ -47,6 +47,7 @@ def test_the_open_page_redraws_its_next_step_when_the_maker_quotes_and_only_then
     changed = client.get(poll, {"after": 0, "state": state}).content.decode()
     assert 'id="live" class="stack" hx-swap-oob="true"' in changed
     assert "Accept the quote of €400.00" in changed and "Quoted" in changed
+    assert 'id="timeline" aria-labelledby="timeline-title" hx-swap-oob="true"' in changed
     new_state = _poll_state(changed)
     assert new_state != state
     again = client.get(poll, {"after": 0, "state": new_state}).content.decode()

@@ -126,7 +126,10 @@ class Screens:
         if self.problems is not None:
             axe_check(self.page, self.problems, self.prefix)
         path = SCREENSHOTS / f"{self.name}-{label}-{size['width']}x{size['height']}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": by default Playwright hides the caret with an inline style on every
+        # input and leaves style="" behind, which htmx then copies when it settles a swap
+        # (refused by the CSP: a console error that was the screenshot's, not the page's).
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
 

@@ -68,7 +68,9 @@ def test_on_a_phone_a_thumbnail_a_swipe_or_the_arrow_keys_reach_the_second_photo
     )
     expect(second).to_have_attribute("aria-current", "true")
     # As the person sees it (a full-page capture resizes the window, and the track with it).
-    page.screenshot(path=str(SCREENSHOTS / "piece-gallery-second-photo-390x844.png"))
+    page.screenshot(
+        path=str(SCREENSHOTS / "piece-gallery-second-photo-390x844.png"), caret="initial"
+    )
 
     page.evaluate("document.querySelector('.gallery__track').scrollLeft = 0")
     track.focus()
