@@ -268,9 +268,9 @@ def test_buyer_and_maker_talk_without_reloading_and_photos_stay_private(
         visitor.close()
 
     page.goto("/commissions/")
-    expect(
-        page.locator(".list__item").filter(has_text=commission.reference).locator(".nav-count")
-    ).to_have_count(0)
+    card = page.locator(".commission-cards .card").filter(has_text=commission.reference)
+    expect(card).to_be_visible()
+    expect(card.locator(".nav-count")).to_have_count(0)
     page.goto(url)
     shot(page, "thread")
     assert commission.messages.count() == 3
@@ -356,10 +356,10 @@ def test_a_question_from_the_piece_page_becomes_a_request(page, open_as, ring, b
     mara.goto("/studio/commissions/")
     mara.locator(".chips").get_by_role("link", name=re.compile("^Questions")).click()
     expect(mara.locator(".chips [aria-current=page]")).to_contain_text("Questions")
-    row = mara.locator(".list__item").filter(has_text=commission.reference)
+    row = mara.locator(".commission-cards .card").filter(has_text=commission.reference)
     expect(row).to_contain_text("Question about Stacking ring")
     shot(mara, "inbox-questions")
-    row.get_by_role("link", name="Open").click()
+    row.click()
     expect(thread(mara)).to_contain_text(question)
     mara.get_by_role("button", name="Make it a request").click()
     expect(mara.locator(".messages")).to_contain_text("It is a request now")
@@ -422,10 +422,12 @@ def test_on_a_desktop_a_quote_a_rework_and_the_inbox(
 
     mara = open_as(maker.user, who="maker", viewport=DESKTOP)
     mara.goto("/studio/commissions/")
-    expect(mara.locator(".list__item")).to_have_count(1)
+    expect(mara.locator(".commission-cards .card")).to_have_count(1)
     shot(mara, "inbox")
     mara.goto("/studio/commissions/?tab=accepted")
-    expect(mara.locator(".list__item").filter(has_text=rework.reference)).to_be_visible()
+    expect(
+        mara.locator(".commission-cards .card").filter(has_text=rework.reference)
+    ).to_be_visible()
     mara.goto(rework.get_absolute_url())
     expect(mara.get_by_role("button", name="Log its arrival")).to_be_visible()
     shot(mara, "heirloom")
