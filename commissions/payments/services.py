@@ -14,8 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissions import bench, workflow
 from commissions import services as commission_services
-from commissions import workflow
 from commissions.models import Commission, Quote, Status
 from commissions.payments.models import Payment, TestCheckoutSession
 from commissions.workflow import BUYER, NotAllowed
@@ -276,9 +276,7 @@ def fulfil(*, payment_id: int, payment_intent: str | None) -> str:
         return f"refunded: commission {commission.status}"
     if payment.kind == Payment.Kind.DEPOSIT:
         # Work starts, or waits on the waitlist for a free slot.
-        commission_services.bench_take(
-            commission=commission, note=f"Deposit {payment.amount} paid."
-        )
+        bench.bench_take(commission=commission, note=f"Deposit {payment.amount} paid.")
         for to in (commission.buyer.email, commission.maker.user.email):
             _notify(commission, to=to, template="deposit_received", payment=payment)
     else:
@@ -479,7 +477,7 @@ def commission_mark_finished(*, commission: Commission, by) -> Commission:
     ship straight away)."""
     commission = commission_services.commission_locked(commission, with_maker=True)
     workflow.advance(commission, "mark_finished", by=by, note="The piece is finished.")
-    commission_services.bench_release(commission=commission)
+    bench.bench_release(commission=commission)
     balance = amount_due(commission, Payment.Kind.BALANCE)
     if balance <= 0:
         workflow.advance(commission, "balance_paid", by=None, note="Paid in full with the deposit.")

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from commissions import services
+from commissions import bench, services
 from commissions.models import Commission, Quote, Slot, Status
 from commissions.payments import services as payments
 from commissions.payments.models import Payment
@@ -271,7 +271,7 @@ def test_two_deposits_for_the_last_slot_at_once_one_starts_the_other_is_queued_b
     monkeypatch,
 ):
     _needs_postgresql()
-    monkeypatch.setattr(services, "bench_take", _paused(services.bench_take))
+    monkeypatch.setattr(bench, "bench_take", _paused(bench.bench_take))
     today = timezone.localdate()
     for _ in range(ROUNDS):
         maker = MakerFactory(capacity=1)
@@ -282,11 +282,11 @@ def test_two_deposits_for_the_last_slot_at_once_one_starts_the_other_is_queued_b
         first.refresh_from_db()
         second.refresh_from_db()
         assert {first.slot, second.slot} == {Slot.BENCH, Slot.WAITLIST}
-        bench, waiting = (first, second) if first.slot == Slot.BENCH else (second, first)
-        assert (bench.status, bench.expected_start) == (Status.IN_PROGRESS, today)
-        weeks = bench.quotes.get(status=Quote.Status.ACCEPTED).estimated_weeks
+        holder, waiting = (first, second) if first.slot == Slot.BENCH else (second, first)
+        assert (holder.status, holder.expected_start) == (Status.IN_PROGRESS, today)
+        weeks = holder.quotes.get(status=Quote.Status.ACCEPTED).estimated_weeks
         assert waiting.status == Status.SCHEDULED and waiting.queued_at is not None
-        assert waiting.expected_start == bench.expected_start + timedelta(weeks=weeks)
+        assert waiting.expected_start == holder.expected_start + timedelta(weeks=weeks)
         maker.refresh_from_db()
         assert maker.slots_taken == 1
         assert OutboxEmail.objects.filter(template="deposit_received").count() == 4
@@ -301,7 +301,7 @@ def test_without_the_makers_row_lock_the_same_race_would_give_both_deposits_the_
     rows and the race is lost: both get the slot, or they deadlock over each other's rows
     and the database kills one."""
     _needs_postgresql()
-    monkeypatch.setattr(services, "bench_take", _paused(services.bench_take))
+    monkeypatch.setattr(bench, "bench_take", _paused(bench.bench_take))
 
     def without_the_maker(payment_id: int) -> Payment:
         return (
