@@ -11,6 +11,7 @@ commission's, as everywhere).
 import heapq
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from commissions import workflow
@@ -122,3 +123,20 @@ def queue_plan(*, maker: Maker, today: date | None = None) -> None:
     maker.commissions.filter(status=Status.AWAITING_DEPOSIT).exclude(
         expected_start=maker.next_start_on
     ).update(expected_start=maker.next_start_on)
+
+
+def benches_fill() -> int:
+    """Beat task: a maker who raised their capacity in the studio has slots free while paid
+    commissions wait; the queue moves up by itself within minutes. Returns how many
+    started."""
+    started = 0
+    waiting = (
+        Maker.objects.filter(commissions__status__in=workflow.WAITLISTED)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        with transaction.atomic():
+            maker = Maker.objects.select_for_update().get(pk=pk)
+            started += len(bench_fill(maker=maker))
+    return started

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from commissions import services
+from commissions import bench, services
 
 # The payment tasks live beside the payments code; importing them registers them.
 from commissions.payments.tasks import (  # noqa: F401
@@ -21,3 +21,8 @@ def requests_expire() -> int:
 @shared_task
 def quotes_expire() -> int:
     return services.quotes_expire()
+
+
+@shared_task
+def benches_fill() -> int:
+    return bench.benches_fill()

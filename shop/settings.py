@@ -242,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.quotes_expire",
         "schedule": 15 * 60.0,
     },
+    # A maker who raised their capacity: the waitlist moves up into the new slots.
+    "benches-fill": {
+        "task": "commissions.tasks.benches_fill",
+        "schedule": 5 * 60.0,
+    },
     "stripe-events-retry": {
         "task": "commissions.payments.tasks.events_retry_unprocessed",
         "schedule": 60.0,

@@ -148,6 +148,20 @@ def test_finished_sales_give_their_slots_back_so_the_bench_never_shrinks(db):
     assert maker.slots_taken == 0 and maker.availability().open_slots == 2
 
 
+def test_a_maker_who_makes_room_at_the_bench_starts_the_queue_within_a_beat(busy_studio):
+    from commissions.tasks import benches_fill
+
+    maker, four, six, three, five = busy_studio
+    Maker.objects.filter(pk=maker.pk).update(capacity=3)  # the studio's profile page
+    assert benches_fill.apply().get() == 1
+    three.refresh_from_db()
+    five.refresh_from_db()
+    assert (three.status, three.slot) == (Status.IN_PROGRESS, Slot.BENCH)
+    assert (five.status, five.slot) == (Status.SCHEDULED, Slot.WAITLIST)
+    assert OutboxEmail.objects.filter(template="slot_ready", to=three.buyer.email).count() == 1
+    assert benches_fill.apply().get() == 0  # nothing more to do, nothing done twice
+
+
 def test_an_accepted_quote_waiting_for_its_deposit_holds_no_slot(db):
     maker = MakerFactory(capacity=1)
     unpaid = accepted(UserFactory(), maker, 4)

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -36,7 +37,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from commissions import services, workflow
+from commissions import bench, services, workflow
 from commissions.models import Commission, Quote, Slot, Status, StatusChange
 from commissions.payments import services as payments
 from commissions.payments.models import Payment
@@ -313,6 +314,15 @@ class StudioMachine(RuleBasedStateMachine):
         if who == "the usual person":
             who = TRIES[move][0]
         self._make(move, commission, self._actor(commission, who, n))
+
+    # Rarely, and not so far that the bench never fills.
+    @precondition(lambda self: self.maker.capacity < 3 and self.someone_waits())
+    @rule(more=st.integers(min_value=1, max_value=2))
+    def the_maker_makes_room_and_the_beat_fills_it(self, more):
+        # Raised on the studio's profile page; the beat moves the queue up.
+        Maker.objects.filter(pk=self.maker.pk).update(capacity=F("capacity") + more)
+        self.maker.refresh_from_db()
+        bench.benches_fill()
 
     @rule(beat=st.sampled_from(["requests", "quotes"]), pk=commissions, late=lateness)
     def the_beat_expires_what_is_overdue(self, beat, pk, late):
