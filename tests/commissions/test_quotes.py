@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commissions import services
+from commissions import services, workflow
 from commissions.models import Commission, Quote, Status
 from commissions.tasks import quotes_expire, requests_expire
 from commissions.workflow import NotAllowed
@@ -278,3 +278,14 @@ def test_a_question_becomes_a_request_the_maker_can_quote(client, buyer, maker, 
     assert commission.status == Status.REQUESTED and commission.title == "Stacking ring"
     assert commission.brief == "Could it be made in rose gold?" and commission.answer_by
     assert OutboxEmail.objects.filter(template="inquiry_converted", to=buyer.email).exists()
+
+
+def test_a_quote_is_answered_once_and_never_goes_back_to_open(quoted):
+    quote = quoted.quotes.get()
+    assert set(workflow.QUOTE_CHANGES) == {Quote.Status.OPEN}  # only an open quote changes
+    workflow.quote_set_status(quote, Quote.Status.ACCEPTED)
+    for to in Quote.Status.values:
+        with pytest.raises(NotAllowed, match="This quote is accepted"):
+            workflow.quote_set_status(quote, to)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.ACCEPTED and quote.answered_at is not None
