@@ -1,11 +1,15 @@
 """Reads for commission pages, always scoped to the person asking."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from commissions.models import Commission, Status
-from commissions.services import EXPIRY_WARNING
+
+# The maker's inbox warns about requests this close to expiring.
+EXPIRY_WARNING = timedelta(days=3)
 
 
 def commission_for_user(user, reference: str) -> Commission:

@@ -16,14 +16,13 @@ from django.utils import timezone
 
 from commissions import workflow
 from commissions.models import Commission, Quote, ReferenceImage, Slot, Status
+from commissions.payments.services import deposit_problem
 from commissions.workflow import BUYER, MAKER, OWNER, SYSTEM, NotAllowed
 from makers.models import Maker, Piece
 from shop.images.pipeline import queue_renditions
 from shop.notifications.services import email_queue
 
 ANSWER_WITHIN = timedelta(days=14)
-# The maker's inbox warns about requests this close to expiring.
-EXPIRY_WARNING = timedelta(days=3)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -383,6 +382,11 @@ def quote_send(
     commission = _locked(commission)
     if deposit_cents > price_cents:
         raise NotAllowed("The deposit cannot be more than the price.")
+    problem = deposit_problem(
+        price_cents=price_cents, deposit_cents=deposit_cents, currency=commission.currency
+    )
+    if problem:
+        raise NotAllowed(problem)
     if valid_until < timezone.localdate():
         raise NotAllowed("A quote must be valid until today or later.")
     workflow.advance(
@@ -424,6 +428,11 @@ def quote_accept(*, commission: Commission, by) -> Commission:
     quote = open_quote(commission)
     if quote is None:
         raise NotAllowed("There is no open quote to accept.")
+    if deposit_problem(
+        price_cents=quote.price_cents, deposit_cents=quote.deposit_cents, currency=quote.currency
+    ):
+        # A quote written before deposits were required: it could never be paid.
+        raise NotAllowed("This quote cannot be paid as it stands. Ask the maker for a new one.")
     if quote.valid_until < timezone.localdate():
         raise NotAllowed(
             f"This quote expired on {quote.valid_until:%-d %B %Y}. Ask the maker for a new one."
