@@ -13,6 +13,7 @@ from commissions.models import (
     StatusChange,
     StripeEvent,
 )
+from commissions.payments import services as payment_services
 from commissions.payments.events import APPLY_TASK
 from commissions.workflow import OWNER, NotAllowed
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
@@ -250,6 +251,17 @@ class RefundInline(admin.TabularInline):
         return False
 
 
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs the owner"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Needs the owner")]
+
+    def queryset(self, request, queryset):
+        return queryset.exclude(attention="") if self.value() == "yes" else queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     list_display = [
@@ -258,11 +270,13 @@ class PaymentAdmin(admin.ModelAdmin):
         "kind",
         "amount_display",
         "status",
+        "needs_owner",
         "paid_at",
         "refunded_at",
         "checkout_session_id",
     ]
-    list_filter = ["kind", "status"]
+    list_filter = [NeedsAttentionFilter, "kind", "status"]
+    actions = ["refund_in_full", "attention_dealt_with"]
     search_fields = [
         "commission__reference",
         "checkout_session_id",
@@ -280,6 +294,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "amount_display",
         "status",
         "refund_of",
+        "attention",
         "failure_reason",
         "checkout_session_id",
         "checkout_url",
@@ -296,6 +311,26 @@ class PaymentAdmin(admin.ModelAdmin):
     @admin.display(description="Amount", ordering="amount_cents")
     def amount_display(self, obj):
         return obj.amount
+
+    @admin.display(description="Needs the owner", boolean=True)
+    def needs_owner(self, obj) -> bool:
+        return bool(obj.attention)
+
+    @admin.action(description="Refund in full through Stripe")
+    def refund_in_full(self, request, queryset):
+        for payment in queryset:
+            try:
+                refund = payment_services.payment_refund_by_owner(payment=payment, by=request.user)
+            except NotAllowed as e:
+                self.message_user(request, str(e), messages.WARNING)
+            else:
+                self.message_user(request, f"{refund} is on its way.")
+
+    @admin.action(description="Dealt with: clear the flag")
+    def attention_dealt_with(self, request, queryset):
+        for payment in queryset.exclude(attention=""):
+            payment_services.payment_attention_clear(payment=payment)
+        self.message_user(request, "Flags cleared.")
 
     def has_add_permission(self, request) -> bool:
         return False

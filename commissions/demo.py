@@ -3,6 +3,7 @@ plus a full bench for Tomas so the catalog shows a waitlist. Made through the re
 services, so each one has its log, quotes, thread and emails like any other."""
 
 import io
+from dataclasses import replace
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from commissions import messaging, services
 from commissions.models import Commission, ReferenceImage
-from commissions.payments import events, local
+from commissions.payments import local
 from commissions.payments import services as payments
 from makers.demo import drawings
 from makers.models import Maker, Piece
@@ -92,11 +93,28 @@ def _pieces(maker: Maker) -> list[Piece]:
 
 
 def _pay(commission: Commission, kind: str) -> None:
-    """Pay on the local test page and apply the signed event at once (the demo needs the
-    result before its next step; the task that runs after commit then finds it done)."""
+    """Pay on the local test page and come back to the return page, which applies it at
+    once (the demo needs the result before its next step; the signed event delivered
+    after commit then finds it done)."""
     payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
-    received = local.test_checkout_pay(payment.test_session)
-    events.event_apply(event_id=received["received"])
+    local.test_checkout_pay(payment.test_session)
+    payments.payment_sync(payment=payment)
+
+
+def _pay_mismatched(commission: Commission) -> None:
+    """A confirmation that does not match what was asked (one cent for the deposit): the
+    shop flags it for the owner, refunds it, and the buyer can pay again."""
+    payment = payments.payment_start(commission=commission, by=commission.buyer, kind="deposit")
+    session = local.session_retrieve(payment.checkout_session_id)
+    payments.session_apply(
+        replace(
+            session,
+            status="complete",
+            payment_status="paid",
+            amount_total=1,
+            payment_intent=payment.test_session.payment_intent,
+        )
+    )
 
 
 def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
@@ -268,6 +286,14 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             services.commission_cancel(
                 commission=bowl, by=owner, reason="Ines's kiln broke down; she could not finish it."
             )
+
+        # A deposit whose confirmation did not match what was asked: flagged for the
+        # owner, refunded, and the buyer asked to pay again.
+        if ines and test_payments:
+            vase = _from_piece(buyer, _pieces(ines)[-1], "In the speckled glaze, please.")
+            _quote(vase, ines, 9500, 2)
+            services.quote_accept(commission=vase, by=buyer)
+            _pay_mismatched(vase)
 
         # Tomas's bench is full of paid work, so his pieces show the waitlist.
         if tomas and test_payments:

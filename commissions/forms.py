@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from commissions.payments.services import deposit_problem
 from makers.models import Maker
 from shop.forms import MoneyField
 from shop.images.forms import MultipleImageField
@@ -220,6 +221,16 @@ class QuoteForm(forms.Form):
             self.add_error("deposit_percent", "How much deposit do you ask? 30 to 50% is usual.")
         if cleaned.get("deposit_cents", 0) > price:
             self.add_error("deposit_amount", "The deposit cannot be more than the price.")
+        elif "deposit_cents" in cleaned:
+            problem = deposit_problem(
+                price_cents=price,
+                deposit_cents=cleaned["deposit_cents"],
+                currency=settings.SHOP_CURRENCY,
+            )
+            if problem:
+                self.add_error(
+                    "deposit_percent" if percent is not None else "deposit_amount", problem
+                )
         cleaned["milestones"] = [
             line.strip() for line in cleaned.get("milestones", "").splitlines() if line.strip()
         ]

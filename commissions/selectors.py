@@ -8,8 +8,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from commissions.models import Commission, ReferenceImage, Status
-from commissions.services import EXPIRY_WARNING
 from makers.models import PiecePhoto
+
+# The maker's inbox warns about requests this close to expiring.
+EXPIRY_WARNING = timedelta(days=3)
 
 
 def commission_for_user(user, reference: str) -> Commission:

@@ -16,39 +16,18 @@ from django.utils import timezone
 
 from commissions import bench, workflow
 from commissions.emails import notify as _notify
+from commissions.locks import commission_locked as _locked
 from commissions.models import Commission, Quote, ReferenceImage, Status
+from commissions.payments.services import deposit_problem
 from commissions.workflow import BUYER, MAKER, NotAllowed
 from makers.models import Maker, Piece
 from shop.images.pipeline import queue_renditions
 from shop.money import Money
 
 ANSWER_WITHIN = timedelta(days=14)
-# The maker's inbox warns about requests this close to expiring.
-EXPIRY_WARNING = timedelta(days=3)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _locked(commission: Commission, *, with_maker: bool = False) -> Commission:
-    """The commission re-read under a row lock (its maker's row first, when asked).
-
-    `of=("self",)`: on PostgreSQL a FOR UPDATE over a join would also lock the maker's and
-    the buyer's rows, after the commission's — the opposite order to everyone else, and a
-    deadlock with a buyer accepting a quote at the same moment.
-    """
-    if with_maker:
-        Maker.objects.select_for_update().get(pk=commission.maker_id)
-    return (
-        Commission.objects.select_for_update(of=("self",))
-        .select_related("maker", "buyer")
-        .get(pk=commission.pk)
-    )
-
-
-def commission_locked(commission: Commission, *, with_maker: bool = False) -> Commission:
-    """For other modules' services: the commission under its row lock (see `_locked`)."""
-    return _locked(commission, with_maker=with_maker)
 
 
 def _add_images(commission: Commission, images: list[ContentFile], kind: str) -> None:
@@ -362,6 +341,11 @@ def quote_send(
     commission = _locked(commission)
     if deposit_cents > price_cents:
         raise NotAllowed("The deposit cannot be more than the price.")
+    problem = deposit_problem(
+        price_cents=price_cents, deposit_cents=deposit_cents, currency=commission.currency
+    )
+    if problem:
+        raise NotAllowed(problem)
     if valid_until < timezone.localdate():
         raise NotAllowed("A quote must be valid until today or later.")
     workflow.advance(
@@ -401,17 +385,18 @@ def quote_accept(*, commission: Commission, by) -> Commission:
     quote = open_quote(commission)
     if quote is None:
         raise NotAllowed("There is no open quote to accept.")
+    if deposit_problem(
+        price_cents=quote.price_cents, deposit_cents=quote.deposit_cents, currency=quote.currency
+    ):
+        # A quote written before deposits were required: it could never be paid.
+        raise NotAllowed("This quote cannot be paid as it stands. Ask the maker for a new one.")
     if quote.valid_until < timezone.localdate():
         raise NotAllowed(
             f"This quote expired on {quote.valid_until:%-d %B %Y}. Ask the maker for a new one."
         )
     workflow.advance(commission, "accept_quote", by=by, note="Quote accepted.")
     workflow.quote_set_status(quote, Quote.Status.ACCEPTED)
-    if quote.deposit_cents == 0:
-        # Nothing to wait for: it goes to the bench (or its queue) at once.
-        bench.bench_take(commission=commission, note="No deposit asked.")
-    else:
-        bench.queue_plan(maker=commission.maker)
+    bench.queue_plan(maker=commission.maker)
     _notify(commission, to=commission.maker.user.email, template="quote_accepted", quote=quote)
     return commission
 

@@ -9,7 +9,9 @@ from commissions.payments.tasks import (  # noqa: F401
     event_apply,
     events_reconcile,
     events_retry_unprocessed,
+    local_event_deliver,
     refund_send,
+    refunds_resend_pending,
 )
 
 

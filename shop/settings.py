@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.payments.tasks.events_retry_unprocessed",
         "schedule": 60.0,
     },
+    "refunds-resend-pending": {
+        "task": "commissions.payments.tasks.refunds_resend_pending",
+        "schedule": 60.0,
+    },
     "stripe-events-reconcile": {
         "task": "commissions.payments.tasks.events_reconcile",
         "schedule": 3600.0,
@@ -279,8 +283,17 @@ CACHES = {
 # --- Payments ---------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# "stripe" takes real payments; "test" runs the local test-payment page, where no money
+# moves. Unset: test payments only on a development machine (DEBUG on, no Stripe key);
+# with DEBUG off a shop takes real payments unless told otherwise, and refuses to start
+# without its Stripe keys (see shop/checks.py).
+PAYMENTS = env_str("PAYMENTS").lower() or ("test" if DEBUG and not STRIPE_SECRET_KEY else "stripe")
+if PAYMENTS not in {"stripe", "test"}:
+    raise ImproperlyConfigured(f"PAYMENTS={PAYMENTS!r}: use stripe or test.")
 # Where the stripe library sends API calls; only tests point it at a local stand-in.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+# A call to Stripe that takes longer is given up (and retried with the same key).
+STRIPE_TIMEOUT_SECONDS = 20
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -34,7 +34,8 @@ def accepted(quoted, buyer):
 
 @pytest.fixture(autouse=True)
 def _test_payments_on_this_server(settings, live_server):
-    """No Stripe keys, as on a fresh `make run`; Checkout comes back to this live server."""
+    """Test payments, as on a fresh `make run`; Checkout comes back to this live server."""
+    settings.PAYMENTS = "test"
     settings.STRIPE_SECRET_KEY = ""
     settings.STRIPE_WEBHOOK_SECRET = ""
     settings.SITE_URL = live_server.url
