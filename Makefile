@@ -13,7 +13,16 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+# The browser tests check every page with axe-core, from the npm registry (needs npm; without
+# it the browser tests say how to get it, and CI fails).
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm not found: the browser tests need it for axe-core (apt-get install npm)"; fi
+
+install: $(STAMP) $(AXE)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -25,6 +34,8 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/run.py
@@ -33,4 +44,4 @@ bench-images: install
 	$(BIN)/python bench/images.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media private-media staticfiles artifacts
+	rm -rf $(VENV) db.sqlite3 media private-media staticfiles artifacts tests/e2e/node_modules

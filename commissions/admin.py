@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from commissions import services
+from commissions import services, workflow
 from commissions.models import (
     Commission,
     Message,
@@ -13,11 +13,13 @@ from commissions.models import (
     StatusChange,
     StripeEvent,
 )
+from commissions.payments import services as payment_services
 from commissions.payments.events import APPLY_TASK
-from commissions.workflow import NotAllowed
+from commissions.workflow import OWNER, NotAllowed
 from shop.admin_tools import SafeAutocompleteAdmin
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
 from shop.images.pipeline import queue_renditions
+from shop.money import Money
 from shop.queue import enqueue_on_commit
 
 
@@ -32,6 +34,16 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+def personalisation_words(commission) -> str:
+    """ "Metal: 9ct gold (+€320.00); Engraving: A & B" from the stored choices."""
+    parts = []
+    for row in commission.personalisation or []:
+        delta = row.get("price_delta_cents") or 0
+        extra = f" ({'+' if delta > 0 else ''}{Money(delta, commission.currency)})" if delta else ""
+        parts.append(f"{row.get('option', '')}: {row.get('value', '')}{extra}")
+    return "; ".join(parts)
+
+
 class QuoteInline(admin.StackedInline):
     model = Quote
     extra = 0
@@ -42,7 +54,7 @@ class QuoteInline(admin.StackedInline):
         "deposit",
         "balance",
         "estimated_weeks",
-        "milestones",
+        "milestone_steps",
         "revision_rounds",
         "valid_until",
         "note",
@@ -50,6 +62,10 @@ class QuoteInline(admin.StackedInline):
         "answered_at",
     ]
     fields = readonly_fields
+
+    @admin.display(description="Milestones")
+    def milestone_steps(self, obj):
+        return " · ".join(f"{n}. {step}" for n, step in enumerate(obj.milestones, 1)) or "—"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -104,14 +120,15 @@ class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "status_changed_at",
-        "personalisation",
+        "personalisation_display",
         "listed_price",
+        "budget",
         "resent_from",
     ]
-    exclude = ["listed_price_cents"]
+    # Money and choices in words: the raw cents and JSON stay out of the office's forms.
+    exclude = ["listed_price_cents", "budget_min_cents", "budget_max_cents", "personalisation"]
     autocomplete_fields = ["buyer", "maker", "piece"]
     inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
-    actions = ["cancel"]
 
     def has_add_permission(self, request) -> bool:
         # A commission starts on the site, through its services (its log, its emails, its
@@ -124,24 +141,58 @@ class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
         for image in form.instance.images.filter(renditions_ready_at__isnull=True):
             queue_renditions(image)
 
-    @admin.action(description="Cancel (and refund what was paid)")
-    def cancel(self, request, queryset):
+    @admin.display(description="Personalisation")
+    def personalisation_display(self, obj):
+        return personalisation_words(obj) or "—"
+
+    @admin.display(description="Budget")
+    def budget(self, obj):
+        low, high = obj.budget_min_cents, obj.budget_max_cents
+        if low is None and high is None:
+            return "—"
+        if high is None:
+            return f"from {Money(low, obj.currency)}"
+        if low is None:
+            return f"up to {Money(high, obj.currency)}"
+        return f"{Money(low, obj.currency)} – {Money(high, obj.currency)}"
+
+    # The owner's moves, drawn from the move table (workflow.MOVES).
+    actions = [name for name, move in workflow.MOVES.items() if OWNER in move.roles]
+
+    def _make(self, request, queryset, name: str, perform) -> None:
         done = 0
         for commission in queryset:
             try:
                 with transaction.atomic():
-                    services.commission_cancel(
-                        commission=commission, by=request.user, reason="Cancelled by the shop."
-                    )
+                    perform(commission=commission, by=request.user)
                 done += 1
             except NotAllowed as e:
                 self.message_user(request, f"{commission.reference}: {e}", messages.WARNING)
         if done:
-            self.message_user(
-                request,
-                f"{done} commission{'s' if done != 1 else ''} cancelled; "
-                "what was paid is being refunded.",
-            )
+            noun = "commission" if done == 1 else "commissions"
+            self.message_user(request, f"{done} {noun}: {workflow.MOVES[name].done}")
+
+
+def _owner_action(name: str, perform):
+    def action(modeladmin, request, queryset):
+        modeladmin._make(request, queryset, name, perform)
+
+    action.__name__ = name
+    return admin.action(description=workflow.MOVES[name].label())(action)
+
+
+# The service that makes each of the owner's moves, with what comes with it (refunds for a
+# cancellation, the slot handed on).
+_OWNER_PERFORM = {
+    "cancel": lambda *, commission, by: services.commission_cancel(
+        commission=commission, by=by, reason="Cancelled by the shop."
+    ),
+    "ship": services.commission_ship,
+    "confirm_delivery": services.commission_confirm_delivery,
+    "complete": services.commission_complete,
+}
+for _name, _perform in _OWNER_PERFORM.items():
+    setattr(CommissionAdmin, _name, staticmethod(_owner_action(_name, _perform)))
 
 
 @admin.register(Quote)
@@ -157,7 +208,24 @@ class QuoteAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["commission__reference", "commission__title"]
     list_select_related = ["commission"]
-    readonly_fields = [f.name for f in Quote._meta.fields]
+    readonly_fields = [
+        "commission",
+        "status",
+        "price_display",
+        "deposit_display",
+        "estimated_weeks",
+        "milestone_steps",
+        "revision_rounds",
+        "valid_until",
+        "note",
+        "created_at",
+        "answered_at",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="Milestones")
+    def milestone_steps(self, obj):
+        return " · ".join(f"{n}. {step}" for n, step in enumerate(obj.milestones, 1)) or "—"
 
     def has_add_permission(self, request) -> bool:
         # Every field is read-only, so an "add" could only make a row without a commission
@@ -206,6 +274,17 @@ class RefundInline(admin.TabularInline):
         return False
 
 
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs the owner"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Needs the owner")]
+
+    def queryset(self, request, queryset):
+        return queryset.exclude(attention="") if self.value() == "yes" else queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     list_display = [
@@ -214,11 +293,13 @@ class PaymentAdmin(admin.ModelAdmin):
         "kind",
         "amount_display",
         "status",
+        "needs_owner",
         "paid_at",
         "refunded_at",
         "checkout_session_id",
     ]
-    list_filter = ["kind", "status"]
+    list_filter = [NeedsAttentionFilter, "kind", "status"]
+    actions = ["refund_in_full", "attention_dealt_with"]
     search_fields = [
         "commission__reference",
         "checkout_session_id",
@@ -236,6 +317,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "amount_display",
         "status",
         "refund_of",
+        "attention",
         "failure_reason",
         "checkout_session_id",
         "checkout_url",
@@ -252,6 +334,26 @@ class PaymentAdmin(admin.ModelAdmin):
     @admin.display(description="Amount", ordering="amount_cents")
     def amount_display(self, obj):
         return obj.amount
+
+    @admin.display(description="Needs the owner", boolean=True)
+    def needs_owner(self, obj) -> bool:
+        return bool(obj.attention)
+
+    @admin.action(description="Refund in full through Stripe")
+    def refund_in_full(self, request, queryset):
+        for payment in queryset:
+            try:
+                refund = payment_services.payment_refund_by_owner(payment=payment, by=request.user)
+            except NotAllowed as e:
+                self.message_user(request, str(e), messages.WARNING)
+            else:
+                self.message_user(request, f"{refund} is on its way.")
+
+    @admin.action(description="Dealt with: clear the flag")
+    def attention_dealt_with(self, request, queryset):
+        for payment in queryset.exclude(attention=""):
+            payment_services.payment_attention_clear(payment=payment)
+        self.message_user(request, "Flags cleared.")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -3,6 +3,7 @@ plus a full bench for Tomas so the catalog shows a waitlist. Made through the re
 services, so each one has its log, quotes, thread and emails like any other."""
 
 import io
+from dataclasses import replace
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from commissions import messaging, services
 from commissions.models import Commission, ReferenceImage
-from commissions.payments import events, local
+from commissions.payments import local
 from commissions.payments import services as payments
 from makers.demo import drawings
 from makers.models import Maker, Piece
@@ -92,11 +93,28 @@ def _pieces(maker: Maker) -> list[Piece]:
 
 
 def _pay(commission: Commission, kind: str) -> None:
-    """Pay on the local test page and apply the signed event at once (the demo needs the
-    result before its next step; the task that runs after commit then finds it done)."""
+    """Pay on the local test page and come back to the return page, which applies it at
+    once (the demo needs the result before its next step; the signed event delivered
+    after commit then finds it done)."""
     payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
-    received = local.test_checkout_pay(payment.test_session)
-    events.event_apply(event_id=received["received"])
+    local.test_checkout_pay(payment.test_session)
+    payments.payment_sync(payment=payment)
+
+
+def _pay_mismatched(commission: Commission) -> None:
+    """A confirmation that does not match what was asked (one cent for the deposit): the
+    shop flags it for the owner, refunds it, and the buyer can pay again."""
+    payment = payments.payment_start(commission=commission, by=commission.buyer, kind="deposit")
+    session = local.session_retrieve(payment.checkout_session_id)
+    payments.session_apply(
+        replace(
+            session,
+            status="complete",
+            payment_status="paid",
+            amount_total=1,
+            payment_intent=payment.test_session.payment_intent,
+        )
+    )
 
 
 def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
@@ -163,20 +181,44 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             note="I'd use recycled 9ct gold from Sheffield. Two rounds of changes included.",
         )
 
-        # Accepted and paid: finished with the balance due; and paid in full, ready to ship.
+        # Accepted, the deposit not paid yet.
+        unpaid = _from_piece(buyer, mara_pieces[2], "For my mother, in silver.")
+        _quote(unpaid, mara, 26000, 3, milestones=["Sketch", "Forming", "Finishing"])
+        services.quote_accept(commission=unpaid, by=buyer)
+
+        # Accepted and paid: finished with the balance due; and paid in full, ready to ship;
+        # then the tail: shipped, delivered, complete (the shop's office marks the last two
+        # until delivery has pages of its own).
         accepted = _from_piece(buyer, mara_pieces[4], "Size N, please.")
         _quote(accepted, mara, 38000, 3, milestones=["Sketch", "Forming", "Finishing"])
         services.quote_accept(commission=accepted, by=buyer)
         if test_payments:
             _pay(accepted, "deposit")
             payments.commission_mark_finished(commission=accepted, by=mara.user)
-        in_full = _from_piece(buyer, mara_pieces[5 % len(mara_pieces)], "For my father's 70th.")
-        _quote(in_full, mara, 45000, 2)
-        services.quote_accept(commission=in_full, by=buyer)
-        if test_payments:
-            _pay(in_full, "deposit")
-            payments.commission_mark_finished(commission=in_full, by=mara.user)
-            _pay(in_full, "balance")
+        tail = []
+        for brief in ("For my father's 70th.", "A thank-you for our neighbours.", "For Nina."):
+            in_full = _from_piece(buyer, mara_pieces[5 % len(mara_pieces)], brief)
+            _quote(in_full, mara, 45000, 2)
+            services.quote_accept(commission=in_full, by=buyer)
+            if test_payments:
+                _pay(in_full, "deposit")
+                payments.commission_mark_finished(commission=in_full, by=mara.user)
+                _pay(in_full, "balance")
+                tail.append(in_full)
+        if len(tail) == 3:
+            _, shipped, delivered = tail
+            for commission in (shipped, delivered):
+                services.commission_ship(commission=commission, by=mara.user)
+            services.commission_confirm_delivery(commission=delivered, by=buyer)
+            done = _from_piece(buyer, mara_pieces[0], "A ring for my brother.")
+            _quote(done, mara, 21000, 2, milestones=["Forming", "Finishing"])
+            services.quote_accept(commission=done, by=buyer)
+            _pay(done, "deposit")
+            payments.commission_mark_finished(commission=done, by=mara.user)
+            _pay(done, "balance")
+            services.commission_ship(commission=done, by=mara.user)
+            services.commission_confirm_delivery(commission=done, by=buyer)
+            services.commission_complete(commission=done, by=owner)
         heirloom_photo = _picture(drawings.ring("demo-heirloom", metal="gold", stone="garnet"))
         rework = services.commission_request_custom(
             buyer=buyer,
@@ -197,18 +239,17 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
         if test_payments:
             _pay(rework, "deposit")
 
-        # Mara's bench fills up; the next accepted commission joins her waitlist.
-        for other in others[2:]:
-            more = _from_piece(other, mara_pieces[5 % len(mara_pieces)], "As pictured, please.")
-            _quote(more, mara, 30000, 6)
-            services.quote_accept(commission=more, by=other)
-        while Maker.objects.get(pk=mara.pk).slots_taken < mara.capacity:
-            filler = _from_piece(others[0], mara_pieces[0], "Another for the family.")
-            _quote(filler, mara, 25000, 4)
-            services.quote_accept(commission=filler, by=others[0])
-        queued = _from_piece(buyer, mara_pieces[0], "No rush — whenever Mara has room.")
-        _quote(queued, mara, 21000, 3)
-        services.quote_accept(commission=queued, by=buyer)
+            # Mara's bench fills up with paid work; the next deposit paid joins her waitlist.
+            while Maker.objects.get(pk=mara.pk).slots_taken < mara.capacity:
+                other = others[Commission.objects.filter(maker=mara).count() % len(others)]
+                filler = _from_piece(other, mara_pieces[0], "As pictured, please.")
+                _quote(filler, mara, 25000, 4)
+                services.quote_accept(commission=filler, by=other)
+                _pay(filler, "deposit")
+            queued = _from_piece(buyer, mara_pieces[0], "No rush — whenever Mara has room.")
+            _quote(queued, mara, 21000, 3)
+            services.quote_accept(commission=queued, by=buyer)
+            _pay(queued, "deposit")
 
         # Requests that ended: declined, expired unanswered, quote declined, withdrawn.
         declined = services.commission_request_custom(
@@ -246,15 +287,24 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 commission=bowl, by=owner, reason="Ines's kiln broke down; she could not finish it."
             )
 
-        # Tomas's bench is full, so his pieces show the waitlist.
-        if tomas:
-            for other in others:
+        # A deposit whose confirmation did not match what was asked: flagged for the
+        # owner, refunded, and the buyer asked to pay again.
+        if ines and test_payments:
+            vase = _from_piece(buyer, _pieces(ines)[-1], "In the speckled glaze, please.")
+            _quote(vase, ines, 9500, 2)
+            services.quote_accept(commission=vase, by=buyer)
+            _pay_mismatched(vase)
+
+        # Tomas's bench is full of paid work, so his pieces show the waitlist.
+        if tomas and test_payments:
+            for other in others * tomas.capacity:
                 if Maker.objects.get(pk=tomas.pk).slots_taken >= tomas.capacity:
                     break
                 piece = _pieces(tomas)[0]
                 chair = _from_piece(other, piece, "In oak, please.")
                 _quote(chair, tomas, piece.base_price_cents, 8)
                 services.quote_accept(commission=chair, by=other)
+                _pay(chair, "deposit")
     # Photos were stored in the transaction; their sizes are made here, in-process.
     for image in ReferenceImage.objects.filter(renditions_ready_at__isnull=True):
         render_renditions(image)

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from commissions.payments.services import deposit_problem
 from makers.models import Maker
 from shop.forms import MoneyField
 from shop.images.forms import MultipleImageField
@@ -107,6 +108,20 @@ class CustomBriefForm(_HeirloomMixin):
         help_text="Up to 8: sketches, pictures you like, the space it is for.",
     )
 
+    # As a person thinks: what, then how much and by when, then photos; a piece to
+    # rework last (its fields open when ticked).
+    field_order = [
+        "title",
+        "brief",
+        "budget_min",
+        "budget_max",
+        "wanted_by",
+        "images",
+        "heirloom",
+        "heirloom_description",
+        "heirloom_images",
+    ]
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
@@ -172,9 +187,15 @@ class QuoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, commission=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=14)
+        if commission is not None and commission.listed_price_cents:
+            # A listed piece: start from its price with the buyer's choices.
+            self.fields["price"].initial = commission.listed_price_cents
+        if commission is not None and commission.piece_id:
+            piece = commission.piece
+            self.fields["estimated_weeks"].initial = piece.lead_time_max_weeks
 
     def clean_valid_until(self):
         value = self.cleaned_data["valid_until"]
@@ -200,27 +221,35 @@ class QuoteForm(forms.Form):
             self.add_error("deposit_percent", "How much deposit do you ask? 30 to 50% is usual.")
         if cleaned.get("deposit_cents", 0) > price:
             self.add_error("deposit_amount", "The deposit cannot be more than the price.")
+        elif "deposit_cents" in cleaned:
+            problem = deposit_problem(
+                price_cents=price,
+                deposit_cents=cleaned["deposit_cents"],
+                currency=settings.SHOP_CURRENCY,
+            )
+            if problem:
+                self.add_error(
+                    "deposit_percent" if percent is not None else "deposit_amount", problem
+                )
         cleaned["milestones"] = [
             line.strip() for line in cleaned.get("milestones", "").splitlines() if line.strip()
         ]
         return cleaned
 
 
-class DeclineForm(forms.Form):
+class MoveForm(forms.Form):
+    """The box for a reason that comes with some moves' buttons (see workflow.MOVES): its
+    label and whether it must be filled in come from the move; the prefix keeps two such
+    forms on one page apart."""
+
     reason = forms.CharField(
-        label="Why not? The buyer will read this.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        required=False,
-        label="Anything to tell the maker?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    def __init__(self, *args, move, **kwargs):
+        super().__init__(*args, prefix=move.name, **kwargs)
+        self.fields["reason"].required = move.reason == "required"
+        self.fields["reason"].label = move.ask
 
 
 class HeirloomArrivalForm(forms.Form):

@@ -1,12 +1,12 @@
 """Everything that changes a commission, up to an accepted quote: questions, requests,
-quotes, withdrawals, expiries, the maker's bench and its waitlist.
+quotes, withdrawals, expiries, cancellation and the piece's travels (the maker's bench and
+its waitlist are in commissions.bench).
 
 Each function is one transaction. Rows are locked in a fixed order (the maker, then the
 commission) so two people acting at once never deadlock. Status changes go through
 `workflow.advance`; emails are written to the outbox in the same transaction.
 """
 
-import heapq
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -14,51 +14,21 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from commissions import workflow
-from commissions.models import Commission, Quote, ReferenceImage, Slot, Status
-from commissions.workflow import BUYER, MAKER, OWNER, SYSTEM, NotAllowed
+from commissions import bench, workflow
+from commissions.emails import notify as _notify
+from commissions.locks import commission_locked as _locked
+from commissions.models import Commission, Quote, ReferenceImage, Status
+from commissions.payments.services import deposit_problem
+from commissions.workflow import BUYER, MAKER, NotAllowed
 from makers.models import Maker, Piece
 from shop.forms import MAX_PRICE_CENTS
 from shop.images.pipeline import queue_renditions
-from shop.notifications.services import email_queue
+from shop.money import Money
 
 ANSWER_WITHIN = timedelta(days=14)
-# The maker's inbox warns about requests this close to expiring.
-EXPIRY_WARNING = timedelta(days=3)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _locked(commission: Commission, *, with_maker: bool = False) -> Commission:
-    """The commission re-read under a row lock (its maker's row first, when asked).
-
-    `of=("self",)`: on PostgreSQL a FOR UPDATE over a join would also lock the maker's and
-    the buyer's rows, after the commission's — the opposite order to everyone else, and a
-    deadlock with a buyer accepting a quote at the same moment.
-    """
-    if with_maker:
-        Maker.objects.select_for_update().get(pk=commission.maker_id)
-    return (
-        Commission.objects.select_for_update(of=("self",))
-        .select_related("maker", "buyer")
-        .get(pk=commission.pk)
-    )
-
-
-def _notify(commission: Commission, *, to: str, template: str, **context) -> None:
-    url = settings.SITE_URL + commission.get_absolute_url()
-    email_queue(
-        to=to,
-        template=template,
-        context={
-            "commission": commission,
-            "url": url,
-            "maker": commission.maker,
-            "buyer": commission.buyer,
-            **context,
-        },
-    )
 
 
 def _add_images(commission: Commission, images: list[ContentFile], kind: str) -> None:
@@ -215,9 +185,7 @@ def inquiry_convert(*, commission: Commission, by, title: str = "", brief: str =
     commission.brief = brief or commission.brief or (first.body if first else "")
     commission.answer_by = timezone.now() + ANSWER_WITHIN
     commission.save(update_fields=["title", "brief", "answer_by", "updated_at"])
-    workflow.advance(
-        commission, Status.REQUESTED, by=by, role=MAKER, note="Turned the question into a request."
-    )
+    workflow.advance(commission, "convert", by=by, note="Turned the question into a request.")
     _notify(commission, to=commission.buyer.email, template="inquiry_converted")
     return commission
 
@@ -226,10 +194,10 @@ def inquiry_convert(*, commission: Commission, by, title: str = "", brief: str =
 def request_decline(*, commission: Commission, by, reason: str) -> Commission:
     """The maker says no, and why; the buyer reads the reason."""
     commission = _locked(commission)
-    workflow.advance(commission, Status.DECLINED, by=by, role=MAKER, note=reason)
+    workflow.advance(commission, "decline_request", by=by, note=reason)
     commission.declined_reason = reason
     commission.save(update_fields=["declined_reason", "updated_at"])
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    workflow.quotes_close_open(commission, Quote.Status.WITHDRAWN)
     _notify(commission, to=commission.buyer.email, template="request_declined", reason=reason)
     return commission
 
@@ -244,9 +212,9 @@ def commission_withdraw(*, commission: Commission, by, reason: str = "") -> Comm
             "Once a deposit is paid, write to the shop to cancel: "
             "your money is refunded through the payment provider."
         )
-    workflow.advance(commission, Status.WITHDRAWN, by=by, role=BUYER, note=reason)
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
-    bench_release(commission=commission)
+    workflow.advance(commission, "withdraw", by=by, note=reason)
+    workflow.quotes_close_open(commission, Quote.Status.WITHDRAWN)
+    bench.bench_release(commission=commission)
     _notify(
         commission, to=commission.maker.user.email, template="commission_withdrawn", reason=reason
     )
@@ -262,13 +230,7 @@ def inquiry_close(*, commission: Commission, by) -> Commission:
         raise NotAllowed(
             "This is a request now, not just a question: accept or decline the quote instead."
         )
-    workflow.advance(
-        commission,
-        Status.CLOSED,
-        by=by,
-        role=workflow.role_of(by, commission),
-        note="Question closed.",
-    )
+    workflow.advance(commission, "close_question", by=by, note="Question closed.")
     return commission
 
 
@@ -332,7 +294,7 @@ def heirloom_received(*, commission: Commission, by, condition: str) -> Commissi
         raise NotAllowed("Only the maker logs what arrives at the workshop.")
     if not commission.heirloom:
         raise NotAllowed("This commission has no piece to rework.")
-    if commission.status not in workflow.ON_THE_BENCH:
+    if commission.status not in workflow.ACCEPTED:
         raise NotAllowed("The piece is sent in once the quote is accepted.")
     commission.heirloom_received_at = timezone.now()
     commission.heirloom_condition = condition
@@ -357,11 +319,7 @@ def requests_expire(*, now=None) -> int:
             if commission.status != Status.REQUESTED or commission.answer_by >= now:
                 continue  # answered meanwhile
             workflow.advance(
-                commission,
-                Status.EXPIRED,
-                by=None,
-                role=SYSTEM,
-                note="Not answered within 14 days.",
+                commission, "expire_request", by=None, note="Not answered within 14 days."
             )
             _notify(commission, to=commission.buyer.email, template="request_expired")
             expired += 1
@@ -389,16 +347,20 @@ def quote_send(
     commission = _locked(commission)
     if deposit_cents > price_cents:
         raise NotAllowed("The deposit cannot be more than the price.")
+    problem = deposit_problem(
+        price_cents=price_cents, deposit_cents=deposit_cents, currency=commission.currency
+    )
+    if problem:
+        raise NotAllowed(problem)
     if valid_until < timezone.localdate():
         raise NotAllowed("A quote must be valid until today or later.")
     workflow.advance(
         commission,
-        Status.QUOTED,
+        "send_quote",
         by=by,
-        role=MAKER,
-        note=f"Quote: {price_cents} {commission.currency}",
+        note=f"Quote: {Money(price_cents, commission.currency)}",
     )
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.SUPERSEDED)
+    workflow.quotes_close_open(commission, Quote.Status.SUPERSEDED)
     quote = Quote.objects.create(
         commission=commission,
         price_cents=price_cents,
@@ -420,24 +382,27 @@ def open_quote(commission: Commission) -> Quote | None:
 
 @transaction.atomic
 def quote_accept(*, commission: Commission, by) -> Commission:
-    """The buyer accepts the open quote: the commission waits for its deposit and takes a
-    slot at the bench, or a place on the waitlist with an honest expected start.
+    """The buyer accepts the open quote: the commission waits for its deposit, with an
+    honest date for when work could start (the deposit takes the slot, see `bench.bench_take`).
 
-    The maker's row is locked first: of two buyers accepting the last slot at once, one
-    gets it and the other is queued behind them.
+    The maker's row is locked first, as everywhere the bench is planned.
     """
     commission = _locked(commission, with_maker=True)
     quote = open_quote(commission)
     if quote is None:
         raise NotAllowed("There is no open quote to accept.")
+    if deposit_problem(
+        price_cents=quote.price_cents, deposit_cents=quote.deposit_cents, currency=quote.currency
+    ):
+        # A quote written before deposits were required: it could never be paid.
+        raise NotAllowed("This quote cannot be paid as it stands. Ask the maker for a new one.")
     if quote.valid_until < timezone.localdate():
         raise NotAllowed(
             f"This quote expired on {quote.valid_until:%-d %B %Y}. Ask the maker for a new one."
         )
-    workflow.advance(commission, Status.AWAITING_DEPOSIT, by=by, role=BUYER, note="Quote accepted.")
-    quote.status, quote.answered_at = Quote.Status.ACCEPTED, timezone.now()
-    quote.save(update_fields=["status", "answered_at"])
-    bench_take(commission=commission)
+    workflow.advance(commission, "accept_quote", by=by, note="Quote accepted.")
+    workflow.quote_set_status(quote, Quote.Status.ACCEPTED)
+    bench.queue_plan(maker=commission.maker)
     _notify(commission, to=commission.maker.user.email, template="quote_accepted", quote=quote)
     return commission
 
@@ -448,9 +413,8 @@ def quote_decline(*, commission: Commission, by, reason: str = "") -> Commission
     quote = open_quote(commission)
     if quote is None:
         raise NotAllowed("There is no open quote to decline.")
-    workflow.advance(commission, Status.CLOSED, by=by, role=BUYER, note=reason or "Quote declined.")
-    quote.status, quote.answered_at = Quote.Status.DECLINED, timezone.now()
-    quote.save(update_fields=["status", "answered_at"])
+    workflow.advance(commission, "decline_quote", by=by, note=reason or "Quote declined.")
+    workflow.quote_set_status(quote, Quote.Status.DECLINED)
     _notify(
         commission,
         to=commission.maker.user.email,
@@ -476,15 +440,13 @@ def quotes_expire(*, today: date | None = None) -> int:
             quote = Quote.objects.get(pk=quote_id)
             if quote.status != Quote.Status.OPEN:
                 continue
-            quote.status = Quote.Status.EXPIRED
-            quote.save(update_fields=["status"])
+            workflow.quote_set_status(quote, Quote.Status.EXPIRED)
             if commission.status == Status.QUOTED:
                 workflow.advance(
                     commission,
-                    Status.CLOSED,
+                    "expire_quote",
                     by=None,
-                    role=SYSTEM,
-                    note=f"The quote expired on {quote.valid_until}.",
+                    note=f"The quote expired on {quote.valid_until:%-d %B %Y}.",
                 )
                 _notify(
                     commission, to=commission.buyer.email, template="quote_expired", quote=quote
@@ -500,98 +462,37 @@ def commission_cancel(*, commission: Commission, by, reason: str) -> Commission:
     from commissions.payments.services import refunds_for
 
     commission = _locked(commission, with_maker=True)
-    workflow.advance(commission, Status.CANCELLED, by=by, role=OWNER, note=reason)
-    commission.quotes.filter(status=Quote.Status.OPEN).update(status=Quote.Status.WITHDRAWN)
+    workflow.advance(commission, "cancel", by=by, note=reason)
+    workflow.quotes_close_open(commission, Quote.Status.WITHDRAWN)
     refunds_for(commission, reason=reason or "Cancelled by the shop.")
-    bench_release(commission=commission)
+    bench.bench_release(commission=commission)
     for to in (commission.buyer.email, commission.maker.user.email):
         _notify(commission, to=to, template="commission_cancelled", reason=reason)
     return commission
 
 
-# --- The bench and its waitlist ---------------------------------------------------------------
+# --- The piece travels ---------------------------------------------------------------------
 
 
-def _accepted_weeks(commission: Commission) -> int:
-    quote = commission.quotes.filter(status=Quote.Status.ACCEPTED).first()
-    return quote.estimated_weeks if quote else commission.maker.typical_lead_weeks
+@transaction.atomic
+def commission_ship(*, commission: Commission, by, note: str = "") -> Commission:
+    """The piece has left the workshop (the maker says so, or the shop from its office)."""
+    commission = _locked(commission)
+    workflow.advance(commission, "ship", by=by, note=note or "Shipped.")
+    return commission
 
 
-def bench_take(*, commission: Commission) -> None:
-    """Give an accepted commission a slot if one is free, else a place in the queue.
-    The caller holds the maker's row lock."""
-    maker = commission.maker
-    taken = maker.commissions.filter(slot=Slot.BENCH, status__in=workflow.ON_THE_BENCH).count()
-    if taken < maker.capacity:
-        commission.slot, commission.queued_at = Slot.BENCH, None
-        commission.expected_start = timezone.localdate()
-    else:
-        commission.slot, commission.queued_at = Slot.WAITLIST, timezone.now()
-    commission.save(update_fields=["slot", "queued_at", "expected_start", "updated_at"])
-    queue_plan(maker=maker)
+@transaction.atomic
+def commission_confirm_delivery(*, commission: Commission, by, note: str = "") -> Commission:
+    """The buyer (or the shop for them) says the piece arrived."""
+    commission = _locked(commission)
+    workflow.advance(commission, "confirm_delivery", by=by, note=note or "Arrived.")
+    return commission
 
 
-def bench_release(*, commission: Commission) -> None:
-    """A commission leaves the bench (withdrawn, cancelled, shipped): its slot, if it had
-    one, goes to the first in the queue. The caller holds the maker's row lock."""
-    had_slot = commission.slot == Slot.BENCH
-    if commission.slot:
-        commission.slot, commission.queued_at = Slot.NONE, None
-        commission.save(update_fields=["slot", "queued_at", "updated_at"])
-    maker = commission.maker
-    if had_slot:
-        nxt = (
-            maker.commissions.select_for_update()
-            .filter(slot=Slot.WAITLIST, status__in=workflow.ON_THE_BENCH)
-            .order_by("queued_at", "id")
-            .first()
-        )
-        if nxt is not None:
-            nxt.slot, nxt.queued_at, nxt.expected_start = Slot.BENCH, None, timezone.localdate()
-            nxt.save(update_fields=["slot", "queued_at", "expected_start", "updated_at"])
-            if nxt.status == Status.SCHEDULED:
-                workflow.advance(
-                    nxt,
-                    Status.IN_PROGRESS,
-                    by=None,
-                    role=SYSTEM,
-                    note="A slot at the bench is free: work starts.",
-                )
-            _notify(nxt, to=nxt.buyer.email, template="slot_ready")
-    queue_plan(maker=maker)
-
-
-def queue_plan(*, maker: Maker, today: date | None = None) -> None:
-    """Plan when each waitlisted commission can start, and when a new one could.
-
-    Each slot frees when its piece's estimated weeks are up; the queue fills slots in
-    order as they free. Stores each waitlisted commission's expected start and the
-    maker's counters. The caller holds the maker's row lock.
-    """
-    today = today or timezone.localdate()
-    on_bench = list(
-        maker.commissions.filter(status__in=workflow.ON_THE_BENCH)
-        .exclude(slot=Slot.NONE)
-        .order_by("queued_at", "id")
-    )
-    bench = [c for c in on_bench if c.slot == Slot.BENCH]
-    queue = [c for c in on_bench if c.slot == Slot.WAITLIST]
-    ends = sorted(
-        max(c.expected_start or today, today) + timedelta(weeks=_accepted_weeks(c)) for c in bench
-    )
-    capacity = max(maker.capacity, 1)
-    # More on the bench than slots (the maker lowered their capacity): a slot frees only
-    # once enough pieces are done.
-    frees = ([today] * max(capacity - len(ends), 0) + ends)[-capacity:]
-    heapq.heapify(frees)
-    for commission in queue:
-        start = max(heapq.heappop(frees), today)
-        heapq.heappush(frees, start + timedelta(weeks=_accepted_weeks(commission)))
-        if commission.expected_start != start:
-            commission.expected_start = start
-            commission.save(update_fields=["expected_start", "updated_at"])
-    maker.slots_taken = len(bench)
-    maker.next_start_on = max(frees[0], today) if len(bench) + len(queue) >= capacity else today
-    Maker.objects.filter(pk=maker.pk).update(
-        slots_taken=maker.slots_taken, next_start_on=maker.next_start_on
-    )
+@transaction.atomic
+def commission_complete(*, commission: Commission, by, note: str = "") -> Commission:
+    """Nothing more to do: the commission's story is complete."""
+    commission = _locked(commission)
+    workflow.advance(commission, "complete", by=by, note=note)
+    return commission

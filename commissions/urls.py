@@ -1,7 +1,7 @@
 from django.urls import path
 
 from commissions.payments import views as payments
-from commissions.views import commission, inbox, requests, thread
+from commissions.views import commission, inbox, moves, requests, thread
 
 app_name = "commissions"
 
@@ -21,21 +21,13 @@ urlpatterns = [
         thread.private_image,
         name="image",
     ),
-    # The buyer's moves
-    path("commissions/<str:reference>/accept/", commission.quote_accept, name="quote_accept"),
-    path(
-        "commissions/<str:reference>/decline-quote/", commission.quote_decline, name="quote_decline"
-    ),
-    path("commissions/<str:reference>/withdraw/", commission.withdraw, name="withdraw"),
+    # Moves on the commission (accept the quote, mark finished, …: see workflow.MOVES)
+    path("commissions/<str:reference>/moves/<str:name>/", moves.commission_move, name="move"),
     path("commissions/<str:reference>/resend/", commission.resend, name="resend"),
     path("commissions/<str:reference>/pay/<str:kind>/", payments.pay, name="pay"),
-    # The maker's moves
+    # The maker's pages on a commission: the quote form, the heirloom's arrival
     path("commissions/<str:reference>/quote/", commission.quote_new, name="quote"),
-    path("commissions/<str:reference>/decline/", commission.request_decline, name="decline"),
-    path("commissions/<str:reference>/convert/", commission.inquiry_convert, name="convert"),
-    path("commissions/<str:reference>/close/", commission.inquiry_close, name="close"),
     path("commissions/<str:reference>/heirloom/", commission.heirloom_arrived, name="heirloom"),
-    path("commissions/<str:reference>/finished/", commission.mark_finished, name="finished"),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

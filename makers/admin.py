@@ -180,8 +180,10 @@ class PieceAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
 
 class OptionChoiceInline(admin.TabularInline):
     model = OptionChoice
+    fk_name = "option"
     extra = 1
-    fields = ["label", "price_delta_cents", "position"]
+    fields = ["label", "price_delta_cents", "position", "needs"]
+    raw_id_fields = ["needs"]
 
 
 @admin.register(PersonalisationOption)

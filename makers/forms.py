@@ -58,7 +58,16 @@ class CatalogFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, facets: dict):
+        if data.get("q") and not data.get("sort"):
+            # A search is ordered by relevance, and the sort box says so.
+            data = data.copy()
+            data["sort"] = "relevance"
         super().__init__(data)
+        if not data.get("q"):
+            # Without words to match, relevance means nothing.
+            self.fields["sort"].choices = [
+                (k, label) for k, label in self.fields["sort"].choices if k != "relevance"
+            ]
         self.fields["category"].choices = [("", "All categories"), *facets["categories"]]
         self.fields["maker"].choices = [("", "All makers"), *facets["makers"]]
         self.fields["price_min"].label = f"From ({settings.SHOP_CURRENCY})"
@@ -114,10 +123,19 @@ class PersonalisationForm(forms.Form):
         for option in self.options:
             name = f"opt-{option.id}"
             if option.kind == PersonalisationOption.Kind.TEXT:
+                needed_by = [
+                    c.label
+                    for o in self.options
+                    for c in o.choices.all()
+                    if c.needs_id == option.id
+                ]
+                hint = option.help_text
+                if needed_by:
+                    hint = f"{hint} Needed with {', '.join(needed_by)}.".strip()
                 self.fields[name] = forms.CharField(
                     label=option.label,
                     required=option.required,
-                    help_text=option.help_text,
+                    help_text=hint,
                     max_length=option.max_length or 200,
                     widget=forms.TextInput(
                         attrs={"autocomplete": "off", "maxlength": option.max_length or 200}
@@ -152,6 +170,20 @@ class PersonalisationForm(forms.Form):
             value = cleaned.get(f"opt-{option.id}")
             if option.kind == PersonalisationOption.Kind.TEXT and value and not _printable(value):
                 self.add_error(f"opt-{option.id}", "Use letters, numbers and punctuation only.")
+        # A choice that needs words (a monogram, the initials): say what is missing.
+        by_id = self._choices_by_id()
+        texts = {o.id: o for o in self.options}
+        for option in self.options:
+            chosen = by_id.get(cleaned.get(f"opt-{option.id}"))
+            if chosen is None or chosen.needs_id not in texts:
+                continue
+            needed = f"opt-{chosen.needs_id}"
+            if not (cleaned.get(needed) or "").strip() and needed not in self.errors:
+                self.add_error(
+                    needed,
+                    f"{chosen.label} needs your {texts[chosen.needs_id].label.lower()}: "
+                    "write them here, or choose another option.",
+                )
         return cleaned
 
     def _choices_by_id(self) -> dict[int, OptionChoice]:
@@ -322,7 +354,8 @@ class OptionForm(forms.ModelForm):
         required=False,
         label="Choices",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line. Add a price change after a bar: “9ct gold | +320”.",
+        help_text="One per line. Add a price change after a bar: “9ct gold | +320”; a choice "
+        "that needs words names the text option: “Monogram | +15 | needs Initials”.",
     )
 
     class Meta:
@@ -334,26 +367,41 @@ class OptionForm(forms.ModelForm):
             "max_length": "Most characters (text options)",
         }
 
-    def __init__(self, *args, currency: str, **kwargs):
+    def __init__(self, *args, currency: str, piece=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.currency = currency
+        self.currency, self.piece = currency, piece
         if self.instance.pk and not self.is_bound:
             self.initial["choices_text"] = "\n".join(
                 self._choice_line(c) for c in self.instance.choices.all()
             )
 
     def _choice_line(self, choice: OptionChoice) -> str:
+        needs = f" | needs {choice.needs.label}" if choice.needs_id else ""
         if not choice.price_delta_cents:
-            return choice.label
+            return f"{choice.label} | +0{needs}" if needs else choice.label
         sign = "+" if choice.price_delta_cents > 0 else "-"
-        return f"{choice.label} | {sign}{amount_text(abs(choice.price_delta_cents), self.currency)}"
+        price = amount_text(abs(choice.price_delta_cents), self.currency)
+        return f"{choice.label} | {sign}{price}{needs}"
 
     def clean_choices_text(self) -> list[tuple[str, int]]:
         parsed = []
         for number, line in enumerate(self.cleaned_data["choices_text"].splitlines(), start=1):
             if not line.strip():
                 continue
-            label, _, price = (part.strip() for part in line.partition("|"))
+            label, _, rest = (part.strip() for part in line.partition("|"))
+            price, _, needs = (part.strip() for part in rest.partition("|"))
+            if needs and not needs.lower().startswith("needs "):
+                raise forms.ValidationError(
+                    f"Line {number}: after the price, write “needs” and a text option's name."
+                )
+            needs = needs[6:].strip()
+            if needs and self.piece is not None:
+                texts = self.piece.options.filter(kind=PersonalisationOption.Kind.TEXT)
+                if not texts.filter(label__iexact=needs).exists():
+                    raise forms.ValidationError(
+                        f"Line {number}: this piece has no text option called “{needs}”; "
+                        "add it first."
+                    )
             if not label:
                 raise forms.ValidationError(f"Line {number}: a choice needs a name.")
             delta = 0
@@ -372,7 +420,7 @@ class OptionForm(forms.ModelForm):
                     )
             if len(label) > 80:
                 raise forms.ValidationError(f"Line {number}: keep a choice under 80 characters.")
-            parsed.append((label, delta))
+            parsed.append((label, delta, needs))
         return parsed
 
     def clean(self):

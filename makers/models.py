@@ -277,6 +277,15 @@ class OptionChoice(models.Model):
     label = models.CharField(max_length=80)
     price_delta_cents = models.IntegerField(default=0, help_text="Added to the base price.")
     position = models.PositiveSmallIntegerField(default=0)
+    # A choice that means nothing without words: a monogram needs the initials.
+    needs = models.ForeignKey(
+        PersonalisationOption,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needed_by",
+        help_text="A text option the buyer must fill in when they pick this choice.",
+    )
 
     class Meta:
         ordering = ["position", "id"]

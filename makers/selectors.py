@@ -32,7 +32,7 @@ SORTS = {
     "newest": ("Newest", ["-published_at", "-id"]),
     "price": ("Price, low to high", ["price_from_cents", "id"]),
     "-price": ("Price, high to low", ["-price_from_cents", "-id"]),
-    "relevance": ("Best match", None),
+    "relevance": ("Relevance", None),
 }
 
 
@@ -74,7 +74,10 @@ def catalog_pieces(query: CatalogQuery) -> QuerySet:
     if query.price_max_cents is not None:
         pieces = pieces.filter(price_from_cents__lte=query.price_max_cents)
     if query.open_only:
-        pieces = pieces.filter(maker__accepting_commissions=True)
+        # Taking commissions and with a free slot now: a full bench means the waitlist.
+        pieces = pieces.filter(
+            maker__accepting_commissions=True, maker__slots_taken__lt=F("maker__capacity")
+        )
     if query.responsible_only:
         pieces = pieces.filter(
             Q(_material_exists(recycled=True)) | Q(_material_exists(certification__gt=""))

@@ -253,10 +253,23 @@ def option_save(
     option.save()
     option.choices.all().delete()
     if option.kind == PersonalisationOption.Kind.CHOICE:
-        OptionChoice.objects.bulk_create(
-            OptionChoice(option=option, label=label, price_delta_cents=delta, position=i)
-            for i, (label, delta) in enumerate(choices)
-        )
+        texts = {
+            o.label.lower(): o for o in piece.options.filter(kind=PersonalisationOption.Kind.TEXT)
+        }
+        rows = []
+        for i, (label, delta, *needs) in enumerate(choices):
+            # (The form has checked the text option exists.)
+            needed = needs[0].strip().lower() if needs and needs[0] else ""
+            rows.append(
+                OptionChoice(
+                    option=option,
+                    label=label,
+                    price_delta_cents=delta,
+                    position=i,
+                    needs=texts.get(needed),
+                )
+            )
+        OptionChoice.objects.bulk_create(rows)
     piece_refresh(piece=piece)
     return option
 

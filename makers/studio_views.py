@@ -195,7 +195,7 @@ def option_edit(request: HttpRequest, slug: str, option_id: int | None = None) -
     option = (
         get_object_or_404(PersonalisationOption, pk=option_id, piece=piece) if option_id else None
     )
-    form = OptionForm(request.POST or None, instance=option, currency=piece.currency)
+    form = OptionForm(request.POST or None, instance=option, currency=piece.currency, piece=piece)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "choices_text"}
         services.option_save(

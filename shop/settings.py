@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shop.errors.NotFoundPageMiddleware",
     # Last, so a locked-out log-in attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -114,7 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:account"
+# Unless the log-in form was given somewhere to go back to: by role (shop.accounts.views.landing).
+LOGIN_REDIRECT_URL = "accounts:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Log-in throttling (shop/accounts/throttle.py): after AXES_FAILURE_LIMIT wrong passwords
@@ -266,17 +268,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.quotes_expire",
         "schedule": 15 * 60.0,
     },
+    # A maker who raised their capacity: the waitlist moves up into the new slots.
+    "benches-fill": {
+        "task": "commissions.tasks.benches_fill",
+        "schedule": 5 * 60.0,
+    },
     "stripe-events-retry": {
         "task": "commissions.payments.tasks.events_retry_unprocessed",
+        "schedule": 60.0,
+    },
+    "refunds-resend-pending": {
+        "task": "commissions.payments.tasks.refunds_resend_pending",
         "schedule": 60.0,
     },
     "stripe-events-reconcile": {
         "task": "commissions.payments.tasks.events_reconcile",
         "schedule": 3600.0,
-    },
-    "refunds-send-pending": {
-        "task": "commissions.tasks.refunds_send_pending",
-        "schedule": 60.0,
     },
     "images-render-missing": {
         "task": "shop.images.tasks.image_render_missing",
@@ -305,8 +312,17 @@ CACHES = {
 # --- Payments ---------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# "stripe" takes real payments; "test" runs the local test-payment page, where no money
+# moves. Unset: test payments only on a development machine (DEBUG on, no Stripe key);
+# with DEBUG off a shop takes real payments unless told otherwise, and refuses to start
+# without its Stripe keys (see shop/checks.py).
+PAYMENTS = env_str("PAYMENTS").lower() or ("test" if DEBUG and not STRIPE_SECRET_KEY else "stripe")
+if PAYMENTS not in {"stripe", "test"}:
+    raise ImproperlyConfigured(f"PAYMENTS={PAYMENTS!r}: use stripe or test.")
 # Where the stripe library sends API calls; only tests point it at a local stand-in.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+# A call to Stripe that takes longer is given up (and retried with the same key).
+STRIPE_TIMEOUT_SECONDS = 20
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,18 +1,25 @@
-"""A thin wrapper around the `stripe` library: the few calls the shop makes, and webhook
-signatures. Knows nothing of commissions.
+"""A thin wrapper around the `stripe` library: the few calls the shop makes, webhook
+signatures, and Stripe's objects read into small typed records. Knows nothing of
+commissions.
 
-With STRIPE_SECRET_KEY set, calls go to Stripe (or to STRIPE_API_BASE, which only tests
-point at a local stand-in). Without it the shop runs on local test payments: the caller
+With PAYMENTS=stripe, calls go to Stripe (or to STRIPE_API_BASE, which only tests point
+at a local stand-in). With PAYMENTS=test the shop runs on local test payments: the caller
 keeps its own stand-in sessions, and signs the events it makes with `signature_header`,
 Stripe's scheme, so the same webhook code verifies and applies them.
+
+Everything read from Stripe is read defensively: a webhook is signed, but its object may
+come in any shape Stripe has ever documented (expanded or not, older or newer API
+versions), so each field is checked for its type and never trusted to be there.
 """
 
 import hashlib
 import hmac
 import json
+import math
+import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import stripe
 from django.conf import settings
@@ -20,122 +27,352 @@ from django.conf import settings
 # How old a webhook signature may be before it is refused (Stripe's own default).
 SIGNATURE_TOLERANCE = 300
 
+# The smallest amount Stripe charges, in minor units (its documented minimums; 50 for
+# currencies not listed here, the most common minimum).
+_MINIMUM_CHARGE = {
+    "EUR": 50,
+    "USD": 50,
+    "GBP": 30,
+    "CHF": 50,
+    "CAD": 50,
+    "AUD": 50,
+    "NZD": 50,
+    "SEK": 300,
+    "NOK": 300,
+    "DKK": 250,
+    "PLN": 200,
+    "CZK": 1500,
+    "JPY": 50,
+    "HKD": 400,
+    "SGD": 50,
+    "MXN": 1000,
+}
+
+
+def minimum_charge(currency: str) -> int:
+    return _MINIMUM_CHARGE.get(currency.upper(), 50)
+
 
 class GatewayError(Exception):
-    """Stripe could not be reached or refused a call; safe to retry with the same key."""
+    """Stripe could not be reached or answered with a temporary error: safe to retry
+    with the same idempotency key."""
+
+
+class GatewayRefused(Exception):
+    """Stripe refused the call for good (an invalid request, an already refunded charge):
+    retrying the same call cannot help; a person must look."""
+
+
+class BadEvent(Exception):
+    """A webhook delivery that is not a usable Stripe event."""
+
+
+class BadSignature(BadEvent):
+    """A webhook whose signature is missing, wrong or too old."""
+
+
+# --- Reading Stripe's objects --------------------------------------------------------------
+
+
+def _text(value, limit: int = 255) -> str:
+    return value if isinstance(value, str) and len(value) <= limit else ""
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def object_id(value) -> str:
+    """The id of a field that Stripe sends either as an id or, expanded, as the object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return _text(value)
+
+
+def _metadata(value) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 @dataclass(frozen=True)
 class CheckoutSession:
     id: str
-    url: str
-    payment_status: str  # "paid", "unpaid" or "no_payment_required"
-    status: str  # "open", "complete" or "expired"
-    payment_intent: str | None
-    expires_at: int
+    url: str = ""
+    status: str = ""  # "open", "complete" or "expired"
+    payment_status: str = ""  # "paid", "unpaid" or "no_payment_required"
+    payment_intent: str = ""
+    expires_at: int = 0
+    mode: str = ""
+    amount_total: int | None = None
+    currency: str = ""  # lower case, as Stripe writes it
+    livemode: bool | None = None
+    metadata: dict = field(default_factory=dict)
+    # Adaptive Pricing on sessions made before 2025-03-31: `currency` and `amount_total`
+    # are what the buyer paid in their own currency; these are what the shop asked for.
+    source_currency: str = ""
+    source_amount_total: int | None = None
+
+
+def session_from(obj) -> CheckoutSession:
+    """A Checkout Session from an API answer or a webhook's data.object."""
+    if not isinstance(obj, dict):
+        obj = {}
+    conversion = obj.get("currency_conversion")
+    conversion = conversion if isinstance(conversion, dict) else {}
+    livemode = obj.get("livemode")
+    return CheckoutSession(
+        id=_text(obj.get("id")),
+        url=_text(obj.get("url"), 2000),
+        status=_text(obj.get("status"), 40),
+        payment_status=_text(obj.get("payment_status"), 40),
+        payment_intent=object_id(obj.get("payment_intent")),
+        expires_at=_int(obj.get("expires_at")) or 0,
+        mode=_text(obj.get("mode"), 40),
+        amount_total=_int(obj.get("amount_total")),
+        currency=_text(obj.get("currency"), 10).lower(),
+        livemode=livemode if isinstance(livemode, bool) else None,
+        metadata=_metadata(obj.get("metadata")),
+        source_currency=_text(conversion.get("source_currency"), 10).lower(),
+        source_amount_total=_int(conversion.get("amount_total")),
+    )
+
+
+@dataclass(frozen=True)
+class Refund:
+    id: str
+    status: str = ""  # "pending", "requires_action", "succeeded", "failed" or "canceled"
+    amount: int | None = None
+    currency: str = ""
+    payment_intent: str = ""
+    charge: str = ""
+    metadata: dict = field(default_factory=dict)
+    failure_reason: str = ""
+
+
+def refund_from(obj) -> Refund:
+    if not isinstance(obj, dict):
+        obj = {}
+    return Refund(
+        id=_text(obj.get("id")),
+        status=_text(obj.get("status"), 40),
+        amount=_int(obj.get("amount")),
+        currency=_text(obj.get("currency"), 10).lower(),
+        payment_intent=object_id(obj.get("payment_intent")),
+        charge=object_id(obj.get("charge")),
+        metadata=_metadata(obj.get("metadata")),
+        failure_reason=_text(obj.get("failure_reason"), 200),
+    )
+
+
+@dataclass(frozen=True)
+class Charge:
+    id: str
+    payment_intent: str = ""
+    metadata: dict = field(default_factory=dict)
+    # Only charges from API versions before 2022-11-15 carry their refunds; newer ones
+    # leave this None and the refunds must be asked for.
+    refunds: list[Refund] | None = None
+
+
+def charge_from(obj) -> Charge:
+    if not isinstance(obj, dict):
+        obj = {}
+    listed = obj.get("refunds")
+    refunds = None
+    if isinstance(listed, dict) and isinstance(listed.get("data"), list):
+        refunds = [refund_from(r) for r in listed["data"] if isinstance(r, dict)]
+    return Charge(
+        id=_text(obj.get("id")),
+        payment_intent=object_id(obj.get("payment_intent")),
+        metadata=_metadata(obj.get("metadata")),
+        refunds=refunds,
+    )
+
+
+# --- Configuration ------------------------------------------------------------------------
 
 
 def test_mode() -> bool:
-    """No Stripe keys: the local, clearly labelled test-payment page stands in."""
-    return not settings.STRIPE_SECRET_KEY
+    """PAYMENTS=test: the local, clearly labelled test-payment page stands in for Stripe."""
+    return settings.PAYMENTS == "test"
+
+
+def key_livemode(key: str) -> bool | None:
+    """True for a live key, False for a test key, None for something that is no key."""
+    if key.startswith(("sk_live_", "rk_live_")):
+        return True
+    if key.startswith(("sk_test_", "rk_test_")):
+        return False
+    return None
+
+
+def expected_livemode() -> bool:
+    """What `livemode` every object must say: test payments and test keys are never live."""
+    return not test_mode() and bool(key_livemode(settings.STRIPE_SECRET_KEY))
 
 
 def webhook_secret() -> str:
-    if settings.STRIPE_WEBHOOK_SECRET:
-        return settings.STRIPE_WEBHOOK_SECRET
-    # Local test payments sign their events with a secret derived from SECRET_KEY.
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"local-test-payments", hashlib.sha256)
-    return "whsec_local_" + digest.hexdigest()[:32]
+    """The secret webhooks are signed with. Only test payments derive one from SECRET_KEY;
+    with real payments a missing STRIPE_WEBHOOK_SECRET refuses every event (and the system
+    check stops the shop before it gets that far)."""
+    if test_mode():
+        digest = hmac.new(settings.SECRET_KEY.encode(), b"local-test-payments", hashlib.sha256)
+        return "whsec_local_" + digest.hexdigest()[:32]
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        raise BadSignature("STRIPE_WEBHOOK_SECRET is not configured: no event can be verified.")
+    return settings.STRIPE_WEBHOOK_SECRET
+
+
+# --- Calls to Stripe -------------------------------------------------------------------------
 
 
 def _client() -> stripe.StripeClient:
-    options = {"max_network_retries": 2}
+    options = {
+        "max_network_retries": 2,
+        "http_client": stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+    }
     if settings.STRIPE_API_BASE:
         options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
 
 
-def _session(obj) -> CheckoutSession:
-    obj = obj.to_dict()
-    intent = obj.get("payment_intent")
-    if isinstance(intent, dict):
-        intent = intent.get("id")
-    return CheckoutSession(
-        id=obj["id"],
-        url=obj.get("url") or "",
-        status=obj.get("status") or "",
-        payment_status=obj.get("payment_status") or "unpaid",
-        payment_intent=intent,
-        expires_at=int(obj.get("expires_at") or 0),
-    )
+def _call(fn):
+    """Run one API call; sort Stripe's errors into "try again" and "refused for good"."""
+    try:
+        return fn()
+    except (
+        stripe.InvalidRequestError,
+        stripe.IdempotencyError,
+        stripe.CardError,
+        stripe.PermissionError,
+    ) as e:
+        raise GatewayRefused(str(e)) from e
+    except stripe.StripeError as e:
+        # Connection errors, 5xx, rate limits, an idempotent request still in flight.
+        raise GatewayError(str(e)) from e
 
 
 def checkout_session_create(params: dict, *, idempotency_key: str) -> CheckoutSession:
-    """Create a Checkout Session; the same key always gives back the same session."""
-    try:
-        return _session(
-            _client().v1.checkout.sessions.create(
+    """Create a Checkout Session; the same key (with the same params, which Stripe
+    insists on) always gives back the same session."""
+    return session_from(
+        _call(
+            lambda: _client().v1.checkout.sessions.create(
                 params=params, options={"idempotency_key": idempotency_key}
             )
-        )
-    except stripe.StripeError as e:
-        raise GatewayError(str(e)) from e
+        ).to_dict()
+    )
 
 
 def checkout_session_retrieve(session_id: str) -> CheckoutSession:
-    try:
-        return _session(_client().v1.checkout.sessions.retrieve(session_id))
-    except stripe.StripeError as e:
-        raise GatewayError(str(e)) from e
+    return session_from(
+        _call(lambda: _client().v1.checkout.sessions.retrieve(session_id)).to_dict()
+    )
 
 
 def refund_create(
-    *, payment_intent: str, amount: int, idempotency_key: str, metadata: dict
-) -> dict:
-    """Refund (part of) a payment; the same key never refunds twice."""
-    try:
-        refund = _client().v1.refunds.create(
-            params={"payment_intent": payment_intent, "amount": amount, "metadata": metadata},
-            options={"idempotency_key": idempotency_key},
-        )
-    except stripe.StripeError as e:
-        raise GatewayError(str(e)) from e
-    return {"id": refund["id"], "status": refund["status"]}
+    *, payment_intent: str, amount: int | None, idempotency_key: str, metadata: dict
+) -> Refund:
+    """Refund a payment (all of it when `amount` is None); the same key never refunds
+    twice."""
+    params = {"payment_intent": payment_intent, "metadata": metadata}
+    if amount is not None:
+        params["amount"] = amount
+    return refund_from(
+        _call(
+            lambda: _client().v1.refunds.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        ).to_dict()
+    )
+
+
+def refund_retrieve(refund_id: str) -> Refund:
+    return refund_from(_call(lambda: _client().v1.refunds.retrieve(refund_id)).to_dict())
+
+
+def refunds_list(*, payment_intent: str) -> list[Refund]:
+    """Every refund of one payment (the current API no longer lists them on the charge)."""
+
+    def fetch():
+        page = _client().v1.refunds.list(params={"payment_intent": payment_intent, "limit": 100})
+        return [refund_from(r.to_dict()) for r in page.auto_paging_iter()]
+
+    return _call(fetch)
 
 
 def events_list(*, created_gte: int, created_lt: int | None = None, types: list[str]) -> list[dict]:
     """Every event of these types in the time range, oldest first, as plain dicts."""
     created = {"gte": created_gte, **({"lt": created_lt} if created_lt else {})}
-    try:
+
+    def fetch():
         page = _client().v1.events.list(params={"created": created, "types": types, "limit": 100})
-        events = [event.to_dict() for event in page.auto_paging_iter()]
-    except stripe.StripeError as e:
-        raise GatewayError(str(e)) from e
-    return sorted(events, key=lambda e: e.get("created", 0))
+        return [event.to_dict() for event in page.auto_paging_iter()]
+
+    events = [e for e in _call(fetch) if _envelope_problem(e) is None]
+    return sorted(events, key=lambda e: _int(e.get("created")) or 0)
 
 
 # --- Webhook signatures ------------------------------------------------------------------------
 
+_EVENT_ID = re.compile(r"^[A-Za-z0-9_]{1,255}$")
+_EVENT_TYPE = re.compile(r"^[a-z0-9_.]{1,100}$")
 
-class BadSignature(Exception):
-    """A webhook whose signature is missing, wrong or too old."""
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _envelope_problem(event) -> str | None:
+    if not isinstance(event, dict):
+        return "Not an event: the body is not a JSON object."
+    if not isinstance(event.get("id"), str) or not _EVENT_ID.match(event["id"]):
+        return "Not an event: its id is missing or not a Stripe id."
+    if not isinstance(event.get("type"), str) or not _EVENT_TYPE.match(event["type"]):
+        return "Not an event: its type is missing or not a Stripe event type."
+    return None
+
+
+def _without_nul(value):
+    """PostgreSQL can store no NUL character, in text or in JSON."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def event_from_webhook(payload: bytes, signature_header: str | None) -> dict:
     """Verify the Stripe-Signature header (the real scheme, with the timestamp tolerance)
-    and return the event as a dict; raise BadSignature otherwise."""
+    and return the event as a dict. Raises BadSignature for a bad signature and BadEvent
+    for a signed body that is not a Stripe event (not JSON, NaN, no id or type)."""
     if not signature_header:
         raise BadSignature("No Stripe-Signature header.")
     try:
+        text = payload.decode("utf-8")
         stripe.WebhookSignature.verify_header(
-            payload.decode("utf-8"), signature_header, webhook_secret(), SIGNATURE_TOLERANCE
+            text, signature_header, webhook_secret(), SIGNATURE_TOLERANCE
         )
-        event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as e:
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as e:
         raise BadSignature(str(e)) from e
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise BadSignature("Not an event.")
-    return event
+    try:
+        event = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as e:
+        raise BadEvent(f"Not an event: the body is not valid JSON ({e}).") from e
+    problem = _envelope_problem(event)
+    if problem:
+        raise BadEvent(problem)
+    return _without_nul(event)
 
 
 def signature_header(

@@ -15,6 +15,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+import stripe
+
+# Events carry the API version of the library the shop pins, as Stripe's do.
+API_VERSION = stripe.api_version
+
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
     """Stripe's webhook signature, computed here independently of the shop's code."""
@@ -49,12 +54,18 @@ class StripeStandIn:
     def __init__(self) -> None:
         self.sessions: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.asked: dict[str, int] = {}  # session id → the amount the shop asked for
+        self.charged: dict[str, int] = {}  # payment intent → the amount it took
         self.events: list[dict] = []
         self.requests: list[tuple[str, str, dict, dict]] = []  # method, path, params, headers
         self._replies: dict[str, tuple[int, dict]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.fail_next: int = 0  # answer the next N calls with a 500, to test retries
+        # Do the next N calls, then drop the connection without an answer, as a timeout
+        # looks to the caller (the call happened; its answer was lost).
+        self.lose_next: int = 0
+        self.refund_status = "succeeded"  # what a new refund says at once
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(
@@ -81,7 +92,12 @@ class StripeStandIn:
             session = self.sessions.get(path.rsplit("/", 1)[-1])
             return (200, session) if session else (404, _error("No such checkout.session"))
         if method == "POST" and path == "/v1/refunds":
-            return 200, self._refund_create(params)
+            return self._refund_create(params)
+        if method == "GET" and path.startswith("/v1/refunds/"):
+            refund = self.refunds.get(path.rsplit("/", 1)[-1])
+            return (200, refund) if refund else (404, _error("No such refund"))
+        if method == "GET" and path == "/v1/refunds":
+            return 200, self._refunds_list(params)
         if method == "GET" and path == "/v1/events":
             return 200, self._events_list(params)
         return 404, _error(f"Unknown route {method} {path}")
@@ -92,6 +108,7 @@ class StripeStandIn:
         session = {
             "id": session_id,
             "object": "checkout.session",
+            "livemode": False,
             "mode": params["mode"],
             "url": f"https://checkout.stripe.test/c/pay/{session_id}",
             "status": "open",
@@ -109,19 +126,47 @@ class StripeStandIn:
             "line_items_name": item["product_data"]["name"],
         }
         self.sessions[session_id] = session
+        self.asked[session_id] = int(item["unit_amount"])
         return session
 
-    def _refund_create(self, params: dict) -> dict:
+    def session_of(self, payment_intent: str) -> dict | None:
+        return next(
+            (s for s in self.sessions.values() if s["payment_intent"] == payment_intent), None
+        )
+
+    def _refund_create(self, params: dict) -> tuple[int, dict]:
+        session = self.session_of(params["payment_intent"])
+        if session is None:
+            return 404, _error(f"No such payment_intent: {params['payment_intent']}")
+        charged = self.charged[params["payment_intent"]]
+        already = sum(
+            r["amount"]
+            for r in self.refunds.values()
+            if r["payment_intent"] == params["payment_intent"] and r["status"] != "failed"
+        )
+        amount = int(params.get("amount") or charged - already)
+        if already + amount > charged or amount <= 0:
+            return 400, _error(f"Charge for {params['payment_intent']} has already been refunded.")
         refund = {
             "id": self.new_id("re"),
             "object": "refund",
-            "status": "succeeded",
-            "amount": int(params["amount"]),
+            "status": self.refund_status,
+            "amount": amount,
+            "currency": session["currency"],
+            "charge": "ch_" + params["payment_intent"].removeprefix("pi_"),
             "payment_intent": params["payment_intent"],
             "metadata": params.get("metadata", {}),
         }
         self.refunds[refund["id"]] = refund
-        return refund
+        return 200, refund
+
+    def _refunds_list(self, params: dict) -> dict:
+        found = [
+            r
+            for r in self.refunds.values()
+            if not params.get("payment_intent") or r["payment_intent"] == params["payment_intent"]
+        ]
+        return {"object": "list", "url": "/v1/refunds", "data": found, "has_more": False}
 
     def _events_list(self, params: dict) -> dict:
         created = params.get("created", {})
@@ -154,17 +199,36 @@ class StripeStandIn:
                 body = self.rfile.read(length).decode() if length else ""
                 params = _nest(parse_qsl(url.query) + parse_qsl(body))
                 key = self.headers.get("Idempotency-Key")
+                lose = False
                 with standin._lock:
                     standin.requests.append((method, url.path, params, dict(self.headers)))
                     if standin.fail_next:
                         standin.fail_next -= 1
                         status, reply = 500, _error("Stand-in told to fail")
                     elif key and key in standin._replies:
-                        status, reply = standin._replies[key]
+                        # Stripe replays the first answer, but only for the same request.
+                        first_params, status, reply = standin._replies[key]
+                        if first_params != params:
+                            status, reply = (
+                                400,
+                                {
+                                    "error": {
+                                        "type": "idempotency_error",
+                                        "message": "Keys for idempotent requests can only be used "
+                                        "with the same parameters they were first used with.",
+                                    }
+                                },
+                            )
                     else:
                         status, reply = standin._route(method, url.path, params)
-                        if key:
-                            standin._replies[key] = (status, reply)
+                        if key and status < 500:
+                            standin._replies[key] = (params, status, reply)
+                    if standin.lose_next:
+                        standin.lose_next -= 1
+                        lose = True
+                if lose:
+                    self.close_connection = True
+                    return
                 data = json.dumps(reply).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -191,7 +255,7 @@ class StripeStandIn:
             "id": self.new_id("evt"),
             "object": "event",
             "type": event_type,
-            "api_version": "2025-01-01",
+            "api_version": API_VERSION,
             "created": created or int(time.time()),
             "livemode": False,
             "data": {"object": dict(obj)},
@@ -205,6 +269,12 @@ class StripeStandIn:
         session["status"] = "complete"
         session["payment_intent"] = session["payment_intent"] or self.new_id("pi")
         session["payment_status"] = "unpaid" if async_payment else "paid"
+        # What the card is charged: the session's total, or what was asked if a test
+        # changed the total into something unreadable.
+        total = session.get("amount_total")
+        self.charged[session["payment_intent"]] = (
+            total if isinstance(total, int) else self.asked[session_id]
+        )
         return self.event("checkout.session.completed", session)
 
     def expire(self, session_id: str) -> dict:
@@ -212,23 +282,36 @@ class StripeStandIn:
         session["status"] = "expired"
         return self.event("checkout.session.expired", session)
 
-    def charge_refunded(self, refund: dict, amount: int) -> dict:
-        session = next(
-            s for s in self.sessions.values() if s["payment_intent"] == refund["payment_intent"]
+    def charge_refunded(self, refund: dict, amount: int, *, listed: bool = False) -> dict:
+        """charge.refunded as the current API sends it: the charge without its refunds
+        (since 2022-11-15). `listed=True` gives the older shape, refunds embedded."""
+        session = self.session_of(refund["payment_intent"])
+        charge = {
+            "id": refund.get("charge") or self.new_id("ch"),
+            "object": "charge",
+            "payment_intent": refund["payment_intent"],
+            "amount": amount,
+            "amount_refunded": refund["amount"],
+            "refunded": refund["amount"] >= amount,
+            "metadata": session["payment_intent_metadata"] if session else {},
+        }
+        if listed:
+            charge["refunds"] = {"object": "list", "data": [refund], "has_more": False}
+        return self.event("charge.refunded", charge)
+
+    def dashboard_refund(self, payment_intent: str, amount: int | None = None) -> dict:
+        """The owner refunds in the Stripe dashboard: no metadata of ours."""
+        status, refund = self._refund_create(
+            {"payment_intent": payment_intent, **({"amount": str(amount)} if amount else {})}
         )
-        return self.event(
-            "charge.refunded",
-            {
-                "id": self.new_id("ch"),
-                "object": "charge",
-                "payment_intent": refund["payment_intent"],
-                "amount": amount,
-                "amount_refunded": refund["amount"],
-                "refunded": True,
-                "metadata": session["payment_intent_metadata"],
-                "refunds": {"object": "list", "data": [refund]},
-            },
-        )
+        assert status == 200, refund
+        return refund
+
+    def refund_fails(self, refund_id: str, reason: str = "expired_or_canceled_card") -> dict:
+        """The bank sends the refund back: refund.failed (it may have succeeded before)."""
+        refund = self.refunds[refund_id]
+        refund.update(status="failed", failure_reason=reason)
+        return self.event("refund.failed", refund)
 
 
 def _error(message: str) -> dict:

@@ -34,7 +34,8 @@ MAX_ATTEMPTS = 12
 
 
 def webhook_receive(payload: bytes, signature: str | None, *, source: str = "webhook") -> dict:
-    """Verify, store by id, enqueue the apply task on commit. Raises BadSignature.
+    """Verify, store by id, enqueue the apply task on commit. Raises BadSignature or
+    BadEvent (the webhook answers 400 with its message).
 
     A duplicate (same event id) is acknowledged and not applied again.
     """
@@ -55,7 +56,10 @@ def event_store(event: dict, *, source: str) -> bool:
             if created:
                 enqueue_on_commit(APPLY_TASK, event["id"])
     except IntegrityError:
-        # Two deliveries of one event at the same instant: the other one stored it.
+        # Two deliveries of one event at the same instant: the other one stored it. Any
+        # other integrity error is a fault, not a duplicate.
+        if not StripeEvent.objects.filter(id=event["id"]).exists():
+            raise
         return False
     return created
 
@@ -63,13 +67,24 @@ def event_store(event: dict, *, source: str) -> bool:
 def event_apply(*, event_id: str) -> str:
     """Apply one stored event, once. The event row is locked first, so two workers given
     the same event take turns and the second finds it done. A failure rolls back, is
-    recorded on the row and re-raised for the task to retry."""
+    recorded on the row and re-raised for the task to retry; an event that can never be
+    applied (no data.object) is recorded as such for the owner and not retried."""
     try:
         with transaction.atomic():
             event = StripeEvent.objects.select_for_update().get(pk=event_id)
             if event.processed_at:
                 return "already applied"
-            outcome = _dispatch(event.type, event.payload["data"]["object"])
+            data = event.payload.get("data") if isinstance(event.payload, dict) else None
+            obj = data.get("object") if isinstance(data, dict) else None
+            if not isinstance(obj, dict):
+                event.attempts, event.last_error = (
+                    MAX_ATTEMPTS,
+                    "Malformed: the event has no data.object.",
+                )
+                event.save(update_fields=["attempts", "last_error"])
+                log.error("stripe event %s has no data.object", event_id)
+                return "malformed"
+            outcome = _dispatch(event.type, obj)
             event.processed_at, event.outcome, event.last_error = timezone.now(), outcome[:200], ""
             event.attempts += 1
             event.save(update_fields=["processed_at", "outcome", "last_error", "attempts"])
@@ -85,37 +100,11 @@ def event_apply(*, event_id: str) -> str:
 
 def _dispatch(kind: str, obj: dict) -> str:
     if kind.startswith("checkout.session."):
-        payment = services.payment_for_session(obj)
-        if payment is None:
-            return "not our session"
-        intent = obj.get("payment_intent")
-        if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
-            if kind.endswith("succeeded") or obj.get("payment_status") == "paid":
-                return services.fulfil(payment_id=payment.pk, payment_intent=intent)
-            return services.payment_processing(payment_id=payment.pk, payment_intent=intent)
-        if kind == "checkout.session.async_payment_failed":
-            return services.payment_failed(payment_id=payment.pk, reason="The bank declined it.")
-        return services.payment_expired(payment_id=payment.pk)
+        return services.session_apply(gateway.session_from(obj), event_type=kind)
     if kind == "charge.refunded":
-        outcomes = [
-            services.refund_confirmed(
-                refund_stripe_id=refund["id"],
-                payment_intent=obj.get("payment_intent"),
-                amount=refund.get("amount", 0),
-                status=refund.get("status", "succeeded"),
-                metadata={**(obj.get("metadata") or {}), **(refund.get("metadata") or {})},
-            )
-            for refund in (obj.get("refunds") or {}).get("data", [])
-        ]
-        return ", ".join(outcomes) or "no refunds listed"
+        return services.charge_refunded(gateway.charge_from(obj))
     # refund.* and charge.refund.updated carry the refund itself.
-    return services.refund_confirmed(
-        refund_stripe_id=obj["id"],
-        payment_intent=obj.get("payment_intent"),
-        amount=obj.get("amount", 0),
-        status=obj.get("status", ""),
-        metadata=obj.get("metadata") or {},
-    )
+    return services.refund_apply(gateway.refund_from(obj))
 
 
 def events_retry_unprocessed(*, now=None) -> int:
@@ -123,7 +112,9 @@ def events_retry_unprocessed(*, now=None) -> int:
     now = now or timezone.now()
     ids = list(
         StripeEvent.objects.filter(
-            processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS, received_at__lt=now - RETRY_AFTER
+            processed_at__isnull=True,
+            attempts__lt=MAX_ATTEMPTS,
+            received_at__lt=now - RETRY_AFTER,
         )
         .order_by("received_at")
         .values_list("id", flat=True)[:500]
@@ -143,5 +134,5 @@ def events_reconcile(*, since, until=None) -> dict:
         created_lt=int(until.timestamp()) if until else None,
         types=list(HANDLED),
     )
-    new = sum(event_store(event, source="reconcile") for event in events)
+    new = sum(event_store(gateway._without_nul(event), source="reconcile") for event in events)
     return {"listed": len(events), "new": new}

@@ -1,21 +1,29 @@
-"""Local test payments (no Stripe keys configured): the stand-in for Stripe's hosted page.
+"""Local test payments (PAYMENTS=test): the stand-in for Stripe's hosted page and API.
 
-Pressing Pay makes the event Stripe would send, signs it with the same scheme, and hands it
-to the same webhook code; so the whole flow runs on a fresh machine, and nothing else
-differs from production.
+Pressing Pay makes the event Stripe would send, in the current API's shape, signs it with
+the same scheme and hands it to the same webhook code (as a task, as Stripe delivers a
+moment later); so the whole flow runs on a fresh machine, and nothing else differs from
+production. Nothing here imports the event code: the delivery goes by the task's name.
 """
 
 import json
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 
-from commissions.payments.events import webhook_receive
 from commissions.payments.models import Payment, TestCheckoutSession
 from shop import stripe_gateway as gateway
+from shop.queue import enqueue_on_commit
+
+DELIVER_TASK = "commissions.payments.tasks.local_event_deliver"
 
 
-def _deliver(event_type: str, obj: dict) -> dict:
+def _deliver(event_type: str, obj: dict) -> str:
+    """Sign and send an event, after the current transaction commits; its id."""
     event = {
         "id": gateway.local_id("evt"),
         "object": "event",
@@ -24,84 +32,121 @@ def _deliver(event_type: str, obj: dict) -> dict:
         "livemode": False,
         "data": {"object": obj},
     }
-    payload = json.dumps(event).encode()
-    return webhook_receive(payload, gateway.signature_header(payload), source="local")
+    payload = json.dumps(event)
+    enqueue_on_commit(DELIVER_TASK, payload, gateway.signature_header(payload.encode()))
+    return event["id"]
+
+
+def _asked(payment: Payment) -> tuple[int, str]:
+    """The amount and currency the shop asked for when it opened the session."""
+    item = (payment.checkout_params or {}).get("line_items", [{}])[0].get("price_data", {})
+    return int(item.get("unit_amount", payment.amount_cents)), item.get(
+        "currency", payment.currency.lower()
+    )
 
 
 def _session_object(session: TestCheckoutSession) -> dict:
     payment = session.payment
+    amount, currency = _asked(payment)
     return {
         "id": session.id,
         "object": "checkout.session",
+        "mode": "payment",
+        "livemode": False,
         "status": session.status,
         "payment_status": session.payment_status,
         "payment_intent": session.payment_intent if session.payment_status == "paid" else None,
-        "amount_total": payment.amount_cents,
-        "currency": payment.currency.lower(),
+        "amount_total": amount,
+        "currency": currency,
+        "expires_at": int(session.expires_at.timestamp()),
         "client_reference_id": payment.commission.reference,
-        "metadata": {
-            "payment_id": str(payment.public_id),
-            "commission": payment.commission.reference,
-            "kind": payment.kind,
-        },
+        "metadata": (payment.checkout_params or {}).get("metadata", {}),
     }
 
 
-def test_checkout_pay(session: TestCheckoutSession) -> dict:
-    """The buyer presses Pay: what the webhook answered (the event's id, or nothing if
-    the session was no longer open)."""
+def _path(url: str, session_id: str) -> str:
+    """A return address on this site, as a path (the local page serves whatever host the
+    buyer is on), with the session id filled in as Stripe does."""
+    return url.removeprefix(settings.SITE_URL).replace("{CHECKOUT_SESSION_ID}", session_id)
+
+
+def session_create(payment: Payment) -> gateway.CheckoutSession:
+    """Like Stripe with an idempotency key: a payment has one session, however often it
+    is asked for (two presses of Pay at once included)."""
+    session = TestCheckoutSession.objects.filter(payment=payment).first()
+    if session is None:
+        session_id = gateway.local_id("cs")
+        params = payment.checkout_params
+        try:
+            with transaction.atomic():
+                session = TestCheckoutSession.objects.create(
+                    id=session_id,
+                    payment=payment,
+                    payment_intent=gateway.local_id("pi"),
+                    success_url=_path(params["success_url"], session_id),
+                    cancel_url=_path(params["cancel_url"], session_id),
+                    expires_at=datetime.fromtimestamp(params["expires_at"], tz=UTC),
+                )
+        except IntegrityError:
+            session = TestCheckoutSession.objects.get(payment=payment)
+    return session_retrieve(session.id, url=True)
+
+
+def session_retrieve(session_id: str, *, url: bool = False) -> gateway.CheckoutSession:
+    session = TestCheckoutSession.objects.select_related("payment__commission").get(pk=session_id)
+    found = gateway.session_from(_session_object(session))
+    if url:
+        found = replace(found, url=reverse("payments:test_checkout", args=[session.id]))
+    return found
+
+
+def test_checkout_pay(session: TestCheckoutSession) -> str:
+    """The buyer presses Pay: the id of the event on its way, or "" if the session was
+    no longer open."""
     with transaction.atomic():
         session = TestCheckoutSession.objects.select_for_update().get(pk=session.pk)
         if session.status != "open":
-            return {}
+            return ""
         session.status, session.payment_status = "complete", "paid"
         session.save(update_fields=["status", "payment_status"])
-    return _deliver("checkout.session.completed", _session_object(session))
+        return _deliver("checkout.session.completed", _session_object(session))
 
 
-def test_checkout_expire(session: TestCheckoutSession) -> None:
+def test_checkout_expire(session: TestCheckoutSession) -> str:
     with transaction.atomic():
         session = TestCheckoutSession.objects.select_for_update().get(pk=session.pk)
         if session.status != "open":
-            return
+            return ""
         session.status = "expired"
         session.save(update_fields=["status"])
-    _deliver("checkout.session.expired", _session_object(session))
+        return _deliver("checkout.session.expired", _session_object(session))
 
 
-def local_refund(refund: Payment, metadata: dict) -> dict:
-    """What Stripe does for a refund: answers at once, then sends charge.refunded."""
-    refund_id = gateway.local_id("re")
-    original = refund.refund_of
-    intent = original.payment_intent_id or gateway.local_id("pi")
-
-    def send() -> None:
-        _deliver(
-            "charge.refunded",
-            {
-                "id": gateway.local_id("ch"),
-                "object": "charge",
-                "payment_intent": intent,
-                "amount": original.amount_cents,
-                "amount_refunded": refund.amount_cents,
-                "refunded": True,
-                "metadata": {"payment_id": metadata["payment_id"]},
-                "refunds": {
-                    "object": "list",
-                    "data": [
-                        {
-                            "id": refund_id,
-                            "object": "refund",
-                            "amount": refund.amount_cents,
-                            "status": "succeeded",
-                            "payment_intent": intent,
-                            "metadata": metadata,
-                        }
-                    ],
-                },
-            },
-        )
-
-    # After our refund row has its Stripe id, like a real webhook arriving a moment later.
-    transaction.on_commit(send)
-    return {"id": refund_id, "status": "succeeded"}
+def refund_create(refund: Payment, *, payment_intent: str, metadata: dict) -> gateway.Refund:
+    """What Stripe does for a refund: answers at once (succeeded), then sends
+    refund.created and charge.refunded — the charge without its refunds, as the current
+    API does. One refund row gives one refund id, however often it is sent."""
+    refund_id = f"re_local_{refund.public_id.hex[:24]}"
+    obj = {
+        "id": refund_id,
+        "object": "refund",
+        "amount": refund.amount_cents,
+        "currency": refund.currency.lower(),
+        "status": "succeeded",
+        "payment_intent": payment_intent,
+        "charge": f"ch_local_{payment_intent[-24:]}",
+        "metadata": metadata,
+    }
+    _deliver("refund.created", obj)
+    _deliver(
+        "charge.refunded",
+        {
+            "id": obj["charge"],
+            "object": "charge",
+            "payment_intent": payment_intent,
+            "amount_refunded": refund.amount_cents,
+            "refunded": True,
+            "metadata": {"payment_id": metadata.get("payment_id", "")},
+        },
+    )
+    return gateway.refund_from(obj)

@@ -13,9 +13,10 @@ class Payment(models.Model):
     """One attempt to take (or give back) money for a commission.
 
     A deposit or balance row is one Checkout Session; if it expires, paying later makes a
-    new row. A refund row points at the payment it gives back. Money state only moves
-    forwards: pending → processing → paid → refunded (expired and failed end an attempt
-    that never paid).
+    new row. A refund row points at the payment it gives back. Which status may follow
+    which is one table, `commissions.payments.states.MOVES`: pending → processing → paid
+    → refunded; expired, failed and mismatch end an attempt that did not pay us what we
+    asked for.
     """
 
     class Kind(models.TextChoices):
@@ -30,6 +31,9 @@ class Payment(models.Model):
         FAILED = "failed", "Failed"
         EXPIRED = "expired", "Expired unpaid"
         REFUNDED = "refunded", "Refunded"
+        # Stripe says paid, but not what we asked for (amount, currency, mode, session):
+        # never counted as paid; anything taken is refunded.
+        MISMATCH = "mismatch", "Did not match what was asked"
         # Refund rows:
         REFUND_PENDING = "refund_pending", "Refund requested"
         REFUND_SUCCEEDED = "refund_succeeded", "Refund issued"
@@ -59,6 +63,13 @@ class Payment(models.Model):
     failure_reason = models.TextField(
         "reason", blank=True, help_text="Why a payment failed, or why a refund was made."
     )
+    # Exactly what was sent to Stripe to open the session: a retry after a timeout sends
+    # the same, as Stripe requires for one idempotency key.
+    checkout_params = models.JSONField(null=True, blank=True, editable=False)
+    attention = models.TextField(
+        blank=True,
+        help_text="Why the shop owner should look at this payment; empty once dealt with.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -67,6 +78,12 @@ class Payment(models.Model):
                 condition=Q(kind="refund", refund_of__isnull=False)
                 | (~Q(kind="refund") & Q(refund_of__isnull=True)),
                 name="payment_refund_points_at_a_payment",
+            ),
+            # One open Checkout at a time for the deposit, and one for the balance.
+            models.UniqueConstraint(
+                fields=["commission", "kind"],
+                condition=Q(status="pending"),
+                name="payment_one_open_checkout",
             ),
         ]
 

@@ -28,6 +28,20 @@ def events_retry_unprocessed() -> int:
     return events.events_retry_unprocessed()
 
 
+@shared_task
+def refunds_resend_pending() -> int:
+    return services.refunds_resend_pending()
+
+
 @shared_task(autoretry_for=(GatewayError,), **RETRY_POLICY)
 def events_reconcile() -> dict:
-    return events.events_reconcile(since=timezone.now() - RECONCILE_WINDOW)
+    """Hourly: every refund still pending, then the events the webhook missed."""
+    refunds = services.refunds_reconcile()
+    return {**events.events_reconcile(since=timezone.now() - RECONCILE_WINDOW), "refunds": refunds}
+
+
+@shared_task(autoretry_for=(OperationalError,), **RETRY_POLICY)
+def local_event_deliver(payload: str, signature: str) -> dict:
+    """Test payments: the signed event the local stand-in sends, into the same webhook
+    code as Stripe's."""
+    return events.webhook_receive(payload.encode(), signature, source="local")

@@ -1,6 +1,8 @@
 """Paying: start a Checkout, come back to a page that turns to "paid" by itself, the
 webhook, and the local test-payment page."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,6 +16,8 @@ from commissions.payments.events import webhook_receive
 from commissions.payments.models import Payment, TestCheckoutSession
 from commissions.workflow import NotAllowed
 from shop import stripe_gateway as gateway
+
+log = logging.getLogger(__name__)
 
 
 def _payment_for_buyer(user, public_id) -> Payment:
@@ -43,6 +47,14 @@ def pay(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
             request,
             "We could not reach the payment provider. Nothing was charged; "
             "please try again in a minute.",
+        )
+        return redirect(commission)
+    except gateway.GatewayRefused as e:
+        log.error("Stripe refused a checkout for %s: %s", commission.reference, e)
+        messages.error(
+            request,
+            "The payment provider could not open a checkout for this payment. Nothing was "
+            "charged; the shop has been told and will be in touch.",
         )
         return redirect(commission)
     return redirect(payment.checkout_url, permanent=False)
@@ -75,20 +87,25 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     """Verify, store, acknowledge; the work happens in a Celery task."""
     try:
         result = webhook_receive(request.body, request.headers.get("Stripe-Signature"))
-    except gateway.BadSignature as e:
+    except gateway.BadEvent as e:
+        # Stripe shows the answer in its dashboard and sends the event again later.
+        log.warning("webhook refused: %s", e)
         return JsonResponse({"error": str(e)}, status=400)
     return JsonResponse(result)
 
 
+@login_required
 def test_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
-    """The local stand-in for Stripe's hosted page: "Test payment — no money moves"."""
+    """The local stand-in for Stripe's hosted page: "Test payment — no money moves".
+    Only with PAYMENTS=test, and only for the buyer whose payment it is."""
     if not gateway.test_mode():
-        raise Http404("Test payments are off: Stripe keys are configured.")
+        raise Http404("Test payments are off.")
     session = get_object_or_404(
         TestCheckoutSession.objects.select_related(
             "payment", "payment__commission", "payment__commission__maker"
         ),
         pk=session_id,
+        payment__commission__buyer=request.user,
     )
     if request.method == "POST":
         if request.POST.get("action") == "pay":

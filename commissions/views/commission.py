@@ -4,20 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from commissions import messaging, selectors, services, workflow
-from commissions.forms import (
-    DeclineForm,
-    HeirloomArrivalForm,
-    MessageForm,
-    QuoteForm,
-    ReasonForm,
-    ResendForm,
-)
+from commissions.forms import HeirloomArrivalForm, MessageForm, MoveForm, QuoteForm, ResendForm
 from commissions.models import Quote, Status
 from commissions.payments import services as payment_services
 from commissions.views._common import act
+from shop.money import Money
 from shop.stripe_gateway import test_mode
 
 
@@ -38,41 +33,65 @@ def commission_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
+def page_context(request: HttpRequest, commission, **forms) -> dict:
+    """Everything the commission page shows this person; the next-step panel's buttons
+    come from the move table (`allowed_moves`), never from the template."""
     role = workflow.role_of(request.user, commission)
-    messaging.thread_mark_read(commission=commission, user=request.user)
     quotes = list(commission.quotes.all())
     payments = list(commission.payments.all())
     open_quote = next((q for q in quotes if q.status == Quote.Status.OPEN), None)
-    return render(
-        request,
-        "commissions/detail.html",
-        {
-            "commission": commission,
-            "role": role,
-            "is_buyer": role == workflow.BUYER,
-            "is_maker": role == workflow.MAKER,
-            "moves": workflow.allowed_moves(commission, role),
-            "open_quote": open_quote,
-            "accepted_quote": next((q for q in quotes if q.status == Quote.Status.ACCEPTED), None),
-            "past_quotes": [
-                q for q in quotes if q.status not in (Quote.Status.OPEN, Quote.Status.ACCEPTED)
-            ],
-            "log": commission.log.select_related("by"),
-            "images": commission.images.all(),
-            **_thread(commission),
-            "message_form": forms.get("message_form") or MessageForm(),
-            "decline_form": forms.get("decline_form") or DeclineForm(),
-            "reason_form": ReasonForm(),
-            "heirloom_form": forms.get("heirloom_form") or HeirloomArrivalForm(),
-            "resend_form": ResendForm(),
-            "on_the_bench": commission.status in workflow.ON_THE_BENCH,
-            "can_resend": role == workflow.BUYER and services.can_resend(commission),
-            "payments": [p for p in payments if p.status not in ("pending", "expired")],
-            "processing": any(p.status == "processing" for p in payments),
-            "test_payments": test_mode(),
-        },
-    )
+    failed = forms.get("move_forms", {})
+    words = {"price": open_quote.price} if open_quote else {}
+    moves = [
+        (
+            move,
+            failed.get(move.name) or (MoveForm(move=move) if move.reason else None),
+            move.label(**words),
+        )
+        for move in workflow.allowed_moves(commission, role)
+    ]
+    due = _payment_due(commission) if role == workflow.BUYER else None
+    return {
+        "commission": commission,
+        "role": role,
+        "is_buyer": role == workflow.BUYER,
+        "is_maker": role == workflow.MAKER,
+        "moves": moves,
+        "due_payment": due,
+        "state": selectors.commission_state(commission),
+        "open_quote": open_quote,
+        "accepted_quote": next((q for q in quotes if q.status == Quote.Status.ACCEPTED), None),
+        "past_quotes": [
+            q for q in quotes if q.status not in (Quote.Status.OPEN, Quote.Status.ACCEPTED)
+        ],
+        "log": commission.log.select_related("by"),
+        "images": commission.images.all(),
+        **_thread(commission),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "heirloom_form": forms.get("heirloom_form") or HeirloomArrivalForm(),
+        "accepted": commission.status in workflow.ACCEPTED,
+        "resend_form": ResendForm(),
+        "at_the_bench": commission.status in workflow.HOLDS_A_SLOT | workflow.WAITLISTED,
+        "can_resend": role == workflow.BUYER and services.can_resend(commission),
+        "payments": [p for p in payments if p.status not in ("pending", "expired")],
+        "processing": any(p.status == "processing" for p in payments),
+        "test_payments": test_mode(),
+        "today": timezone.localdate(),
+    }
+
+
+def _payment_due(commission) -> dict | None:
+    """The deposit or the balance, when it is what the buyer does next."""
+    for kind, status in payment_services.PAYABLE.items():
+        if commission.status == status:
+            amount = payment_services.amount_due(commission, kind)
+            return {"kind": kind, "amount": Money(amount, commission.currency)} if amount else None
+    return None
+
+
+def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
+    messaging.thread_mark_read(commission=commission, user=request.user)
+    return render(request, "commissions/detail.html", page_context(request, commission, **forms))
 
 
 def _thread(commission, after_id: int = 0) -> dict:
@@ -97,54 +116,6 @@ def commission_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def quote_accept(request: HttpRequest, reference: str) -> HttpResponse:
-    commission = selectors.commission_for_user(request.user, reference)
-    act(
-        request,
-        services.quote_accept,
-        "You accepted the quote. Next: the deposit.",
-        commission=commission,
-        by=request.user,
-    )
-    return redirect(commission)
-
-
-@require_POST
-@login_required
-def quote_decline(request: HttpRequest, reference: str) -> HttpResponse:
-    commission = selectors.commission_for_user(request.user, reference)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    act(
-        request,
-        services.quote_decline,
-        "You declined the quote; the maker has been told.",
-        commission=commission,
-        by=request.user,
-        reason=form.cleaned_data.get("reason", ""),
-    )
-    return redirect(commission)
-
-
-@require_POST
-@login_required
-def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
-    commission = selectors.commission_for_user(request.user, reference)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    act(
-        request,
-        services.commission_withdraw,
-        "You withdrew the request. Nothing was charged.",
-        commission=commission,
-        by=request.user,
-        reason=form.cleaned_data.get("reason", ""),
-    )
-    return redirect(commission)
-
-
-@require_POST
-@login_required
 def resend(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
     form = ResendForm(request.POST)
@@ -165,7 +136,7 @@ def quote_new(request: HttpRequest, reference: str) -> HttpResponse:
     commission = selectors.commission_for_user(request.user, reference)
     if workflow.role_of(request.user, commission) != workflow.MAKER:
         return redirect(commission)
-    form = QuoteForm(request.POST or None)
+    form = QuoteForm(request.POST or None, commission=commission)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if act(
@@ -183,67 +154,16 @@ def quote_new(request: HttpRequest, reference: str) -> HttpResponse:
             note=data["note"],
         ):
             return redirect(commission)
-    return render(request, "commissions/quote_form.html", {"commission": commission, "form": form})
-
-
-@require_POST
-@login_required
-def request_decline(request: HttpRequest, reference: str) -> HttpResponse:
-    commission = selectors.commission_for_user(request.user, reference)
-    form = DeclineForm(request.POST)
-    if not form.is_valid():
-        return _page(request, commission, decline_form=form)
-    act(
+    return render(
         request,
-        services.request_decline,
-        "You declined the request; the buyer has your reason.",
-        commission=commission,
-        by=request.user,
-        reason=form.cleaned_data["reason"],
+        "commissions/quote_form.html",
+        {
+            "commission": commission,
+            "form": form,
+            "is_maker": True,
+            "images": commission.images.all(),
+        },
     )
-    return redirect(commission)
-
-
-@require_POST
-@login_required
-def inquiry_convert(request: HttpRequest, reference: str) -> HttpResponse:
-    commission = selectors.commission_for_user(request.user, reference)
-    act(
-        request,
-        services.inquiry_convert,
-        "It is a request now: send a quote when you are ready.",
-        commission=commission,
-        by=request.user,
-    )
-    return redirect(commission)
-
-
-@require_POST
-@login_required
-def inquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
-    commission = selectors.commission_for_user(request.user, reference)
-    act(
-        request,
-        services.inquiry_close,
-        "The question is closed.",
-        commission=commission,
-        by=request.user,
-    )
-    return redirect(commission)
-
-
-@require_POST
-@login_required
-def mark_finished(request: HttpRequest, reference: str) -> HttpResponse:
-    commission = selectors.commission_for_user(request.user, reference)
-    act(
-        request,
-        payment_services.commission_mark_finished,
-        "Marked finished: the buyer is asked for the balance.",
-        commission=commission,
-        by=request.user,
-    )
-    return redirect(commission)
 
 
 @require_POST

@@ -24,5 +24,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "commissions": commissions,
             "expiring": selectors.expiring_soon(maker),
+            "buying": request.user.commissions.exists(),
         },
     )

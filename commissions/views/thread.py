@@ -4,22 +4,31 @@ from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from commissions import messaging, selectors
 from commissions.forms import MessageForm
 from commissions.models import Commission, MessageAttachment, ReferenceImage
-from commissions.views.commission import _page, _thread
+from commissions.views.commission import _page, _thread, page_context
 from commissions.workflow import NotAllowed
 
 
 def _new_messages(request: HttpRequest, commission, after_id: int) -> HttpResponse:
+    """The messages after the last one shown; and, when the commission moved on (a quote,
+    a payment, a status), its status and next-step panel redrawn out of band."""
     messaging.thread_mark_read(commission=commission, user=request.user)
-    return render(
-        request,
+    state = selectors.commission_state(commission)
+    html = render_to_string(
         "commissions/detail.html#new-messages",
-        {"commission": commission, **_thread(commission, after_id)},
+        {"commission": commission, "state": state, **_thread(commission, after_id)},
+        request=request,
     )
+    if request.GET.get("state") and request.GET["state"] != state:
+        context = {**page_context(request, commission), "oob": True}
+        for part in ("live", "timeline"):
+            html += render_to_string(f"commissions/detail.html#{part}", context, request=request)
+    return HttpResponse(html)
 
 
 @require_GET

@@ -210,6 +210,7 @@ def _create_piece(
         published_at=published_at if spec.status == Piece.Status.PUBLISHED else None,
     )
     piece.materials.set([materials[name] for name in spec.materials])
+    created = {}
     for position, option_spec in enumerate(spec.options):
         option = PersonalisationOption.objects.create(
             piece=piece,
@@ -224,10 +225,17 @@ def _create_piece(
             ),
             max_length=None if option_spec.choices else option_spec.max_length,
         )
+        created[option_spec.label] = option
         OptionChoice.objects.bulk_create(
             OptionChoice(option=option, label=label, price_delta_cents=delta, position=i)
             for i, (label, delta) in enumerate(option_spec.choices)
         )
+    for option_spec in spec.options:
+        for choice_label, text_label in option_spec.needs:
+            if text_label in created:
+                OptionChoice.objects.filter(
+                    option=created[option_spec.label], label=choice_label
+                ).update(needs=created[text_label])
     return piece_refresh(piece=piece)
 
 

@@ -31,6 +31,8 @@ class OptionSpec:
     required: bool = False
     max_length: int | None = None
     help_text: str = ""
+    # Choice label -> the text option it needs filled in (a monogram needs the initials).
+    needs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,11 @@ LEATHER = choice(
     "Leather colour", ("Tan", 0), ("Chestnut", 0), ("Dark brown", 0), ("Black", 0), ("Oxblood", 0)
 )
 THREAD = choice("Thread", ("Cream", 0), ("Ochre", 0), ("Black", 0), required=False)
-MONOGRAM = choice("Monogram", ("No monogram", 0), ("Blind-embossed initials", 1500), required=False)
+MONOGRAM = OptionSpec(
+    "Monogram",
+    (("No monogram", 0), ("Blind-embossed initials", 1500)),
+    needs=(("Blind-embossed initials", "Initials"),),
+)
 INITIALS = text("Initials", 3, "Up to three letters.")
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("welcome-back/", views.landing, name="landing"),
     # Changing a password while logged in
     path(
         "password/",

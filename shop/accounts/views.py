@@ -13,6 +13,7 @@ from shop.accounts import services
 from shop.accounts.emails import confirmation_tokens
 from shop.accounts.forms import AccountForm, SignUpForm, ThrottledPasswordChangeForm
 from shop.accounts.models import User
+from shop.accounts.roles import is_maker, is_owner
 
 # Who signed up in this browser: following the emailed link here logs them straight in.
 SIGNUP_SESSION_KEY = "signup"
@@ -73,7 +74,7 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user.refresh_from_db()
         login(request, user, backend="shop.accounts.backends.ShopBackend")
         messages.success(request, "Welcome to Atelier. Your account is ready.")
-        return redirect(next_url or "accounts:account")
+        return redirect(next_url or "accounts:landing")
     messages.success(request, "Your email is confirmed. Log in with the password you chose.")
     query = f"?{urlencode({'next': next_url})}" if next_url else ""
     return redirect(reverse("accounts:login") + query)
@@ -87,6 +88,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if form.paused:
             response.status_code = 429
         return response
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a log-in with nowhere particular to go lands: the owner in the office, a maker
+    at their studio's commissions, a buyer at theirs."""
+    if is_owner(request.user):
+        return redirect("admin:index")
+    if is_maker(request.user):
+        return redirect("commissions:inbox")
+    return redirect("commissions:list")
 
 
 @login_required

@@ -44,6 +44,18 @@ def picture(
     }
 
 
+@register.simple_tag
+def photo_url(asset, size: str = "display") -> str:
+    """The address of a photo's large rendition (a tap on its thumbnail opens it), or of
+    the original while the renditions are still being made."""
+    rendition = _renditions_of(asset).get(size)
+    if rendition:
+        return image_url(rendition["jpeg"], asset if isinstance(asset, ImageAsset) else None)
+    if isinstance(asset, ImageAsset) and asset.image:
+        return asset.file_url(asset.image.name)
+    return ""
+
+
 def _renditions_of(asset) -> dict:
     if isinstance(asset, dict):
         renditions = asset

@@ -13,3 +13,26 @@ document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("details.catalog__filters").forEach((d) => d.setAttribute("open", ""));
   }
 });
+
+// A piece's gallery: a thumbnail scrolls the track to its photo (without JavaScript the
+// link jumps there), and the thumbnail of the photo in view is marked.
+document.addEventListener("click", (event) => {
+  const thumb = event.target.closest(".gallery__thumbs a");
+  if (!thumb) return;
+  const gallery = thumb.closest(".gallery");
+  const photo = gallery.querySelector(thumb.getAttribute("href"));
+  const track = gallery.querySelector(".gallery__track");
+  if (!photo || !track) return;
+  event.preventDefault();
+  track.scrollTo({ left: photo.offsetLeft, behavior: "smooth" });
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".gallery__track").forEach((track) => {
+    const thumbs = track.closest(".gallery").querySelectorAll(".gallery__thumbs a");
+    if (!thumbs.length) return;
+    track.addEventListener("scroll", () => {
+      const n = Math.round(track.scrollLeft / track.clientWidth);
+      thumbs.forEach((t, i) => t.setAttribute("aria-current", i === n ? "true" : "false"));
+    }, { passive: true });
+  });
+});

@@ -7,6 +7,10 @@ from commissions import services
 from makers.models import PersonalisationOption
 from makers.services import piece_refresh
 from tests.factories import ChoiceFactory, OptionFactory, PieceFactory, PiecePhotoFactory
+from tests.stripe_standin import StripeStandIn
+
+# The webhook signing secret the tests' Stripe uses.
+STRIPE_WEBHOOK_SECRET = "whsec_standin_secret"
 
 
 @pytest.fixture
@@ -59,3 +63,30 @@ def quoted(request_for, buyer, maker):
     )
     commission.refresh_from_db()
     return commission
+
+
+# --- Payments ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stripe(settings):
+    with StripeStandIn() as standin:
+        settings.PAYMENTS = "stripe"
+        settings.STRIPE_SECRET_KEY = "sk_test_standin"
+        settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = standin.url
+        yield standin
+
+
+@pytest.fixture
+def accepted(quoted, buyer):
+    """Quoted €400 with a €120 deposit, accepted: awaiting the deposit, with a slot."""
+    services.quote_accept(commission=quoted, by=buyer)
+    quoted.refresh_from_db()
+    return quoted
+
+
+@pytest.fixture
+def now_on_commit(django_capture_on_commit_callbacks):
+    """Run what would run after commit (the eager tasks), as in production."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,9 +1,10 @@
-"""A maker's bench has a fixed number of slots: an accepted commission takes one, or waits
-on the waitlist with an honest expected start computed from the queue; a slot that frees
-goes to the first in the queue, who hears about it by email.
+"""A maker's bench has a fixed number of slots: a commission takes one when its deposit is
+paid, or waits on the waitlist with an honest expected start computed from the queue; it
+holds the slot until the maker marks the piece finished, and a slot that frees goes to the
+first paid commission in the queue, which starts by itself while its buyer hears by email.
 
-Two buyers accepting the last slot at the same instant: exactly one gets it, the other is
-queued behind (the maker's row lock; proved with two threads on PostgreSQL).
+Two deposits for the last slot arriving at the same instant: exactly one gets it, the other
+is queued behind (the maker's row lock; proved with two threads on PostgreSQL).
 """
 
 import threading
@@ -14,8 +15,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from commissions import services
+from commissions import bench, services
 from commissions.models import Commission, Quote, Slot, Status
+from commissions.payments import services as payments
+from commissions.payments.models import Payment, TestCheckoutSession
 from makers.models import Maker
 from shop.notifications.models import OutboxEmail
 from tests.conftest import skip_or_fail
@@ -40,6 +43,34 @@ def quoted(buyer, maker: Maker, weeks: int) -> Commission:
     return commission
 
 
+def accepted(buyer, maker: Maker, weeks: int) -> Commission:
+    commission = quoted(buyer, maker, weeks)
+    services.quote_accept(commission=commission, by=buyer)
+    return commission
+
+
+def checkout(commission: Commission) -> Payment:
+    """The buyer presses "Pay the deposit" and pays on the local test checkout page (its
+    signed event is left out: the return page applies the payment, below)."""
+    payment = payments.payment_start(commission=commission, by=commission.buyer, kind="deposit")
+    TestCheckoutSession.objects.filter(payment=payment).update(
+        status="complete", payment_status="paid"
+    )
+    return payment
+
+
+def deposit_arrives(payment: Payment) -> str:
+    """The buyer's return page asks the provider and applies what it learns, with the same
+    code as the webhook."""
+    payments.payment_sync(payment=payment)
+    payment.refresh_from_db()
+    return payment.status
+
+
+def pay_deposit(commission: Commission) -> str:
+    return deposit_arrives(checkout(commission))
+
+
 def weeks_later(day, weeks: int):
     return day + timedelta(weeks=weeks)
 
@@ -49,12 +80,12 @@ def weeks_later(day, weeks: int):
 
 @pytest.fixture
 def busy_studio(db, owner):
-    """Two slots, and four buyers who all accept on the same day D: quotes of 4, 6, 3 and 5
-    weeks, in that order."""
+    """Two slots, and four buyers who all accept and pay their deposits on the same day D,
+    in this order: quotes of 4, 6, 3 and 5 weeks."""
     maker = MakerFactory(capacity=2)
-    four, six, three, five = (quoted(UserFactory(), maker, weeks) for weeks in (4, 6, 3, 5))
+    four, six, three, five = (accepted(UserFactory(), maker, weeks) for weeks in (4, 6, 3, 5))
     for commission in (four, six, three, five):
-        services.quote_accept(commission=commission, by=commission.buyer)
+        pay_deposit(commission)
         commission.refresh_from_db()
     maker.refresh_from_db()
     return maker, four, six, three, five
@@ -74,7 +105,8 @@ def test_a_full_bench_queues_the_next_buyer_behind_the_first_slot_to_free(busy_s
     assert five.slot == Slot.WAITLIST
     assert five.expected_start == weeks_later(today, 6)
     assert maker.slots_taken == 2
-    assert all(c.status == Status.AWAITING_DEPOSIT for c in (four, six, three, five))
+    assert four.status == six.status == Status.IN_PROGRESS
+    assert three.status == five.status == Status.SCHEDULED
 
 
 def test_the_maker_page_shows_the_waitlist_and_when_a_new_commission_could_start(busy_studio):
@@ -88,22 +120,74 @@ def test_the_maker_page_shows_the_waitlist_and_when_a_new_commission_could_start
     assert availability.earliest_start == weeks_later(today, 7)
 
 
-def test_a_buyer_withdrawing_from_the_bench_hands_their_slot_to_the_first_in_the_queue(busy_studio):
+def test_the_maker_finishing_a_piece_hands_its_slot_to_the_first_in_the_queue(busy_studio):
     maker, four, six, three, five = busy_studio
     today = timezone.localdate()
-    services.commission_withdraw(commission=four, by=four.buyer, reason="Found one I like.")
+    payments.commission_mark_finished(commission=four, by=maker.user)
 
     for commission in (four, six, three, five):
         commission.refresh_from_db()
-    assert (four.status, four.slot) == (Status.WITHDRAWN, Slot.NONE)
-    # The 3-week piece, first in the queue, starts today and its buyer is told.
-    assert (three.slot, three.expected_start, three.queued_at) == (Slot.BENCH, today, None)
+    assert (four.status, four.slot) == (Status.AWAITING_BALANCE, Slot.NONE)
+    # The 3-week piece, first in the queue, starts today by itself and its buyer is told.
+    assert (three.status, three.slot) == (Status.IN_PROGRESS, Slot.BENCH)
+    assert (three.expected_start, three.queued_at) == (today, None)
+    assert three.log.last().role == "system" and "slot" in three.log.last().note
     assert OutboxEmail.objects.filter(template="slot_ready", to=three.buyer.email).count() == 1
+    assert "Work starts now" in OutboxEmail.objects.get(template="slot_ready").body_text
     # The 5-week piece now waits for the 3-week one: D+3 weeks.
     assert five.slot == Slot.WAITLIST and five.expected_start == weeks_later(today, 3)
     assert not OutboxEmail.objects.filter(template="slot_ready", to=five.buyer.email).exists()
     maker.refresh_from_db()
     assert maker.slots_taken == 2
+
+
+def test_finished_sales_give_their_slots_back_so_the_bench_never_shrinks(db):
+    """Two sales paid in full leave a two-slot bench with both slots free, not none."""
+    maker = MakerFactory(capacity=2)
+    for weeks in (2, 3):
+        commission = accepted(UserFactory(), maker, weeks)
+        pay_deposit(commission)
+        payments.commission_mark_finished(commission=commission, by=maker.user)
+        balance = payments.payment_start(commission=commission, by=commission.buyer, kind="balance")
+        TestCheckoutSession.objects.filter(payment=balance).update(
+            status="complete", payment_status="paid"
+        )
+        deposit_arrives(balance)
+        commission.refresh_from_db()
+        assert (commission.status, commission.slot) == (Status.READY_TO_SHIP, Slot.NONE)
+    maker.refresh_from_db()
+    assert maker.slots_taken == 0 and maker.availability().open_slots == 2
+
+
+def test_a_maker_who_makes_room_at_the_bench_starts_the_queue_within_a_beat(busy_studio):
+    from commissions.tasks import benches_fill
+
+    maker, four, six, three, five = busy_studio
+    Maker.objects.filter(pk=maker.pk).update(capacity=3)  # the studio's profile page
+    assert benches_fill.apply().get() == 1
+    three.refresh_from_db()
+    five.refresh_from_db()
+    assert (three.status, three.slot) == (Status.IN_PROGRESS, Slot.BENCH)
+    assert (five.status, five.slot) == (Status.SCHEDULED, Slot.WAITLIST)
+    assert OutboxEmail.objects.filter(template="slot_ready", to=three.buyer.email).count() == 1
+    assert benches_fill.apply().get() == 0  # nothing more to do, nothing done twice
+
+
+def test_an_accepted_quote_waiting_for_its_deposit_holds_no_slot(db):
+    maker = MakerFactory(capacity=1)
+    unpaid = accepted(UserFactory(), maker, 4)
+    paid = accepted(UserFactory(), maker, 6)
+    pay_deposit(paid)
+    unpaid.refresh_from_db()
+    paid.refresh_from_db()
+    # The later buyer paid first: theirs is the slot; the first is told when work could
+    # start if they paid now.
+    assert (paid.status, paid.slot) == (Status.IN_PROGRESS, Slot.BENCH)
+    assert (unpaid.status, unpaid.slot) == (Status.AWAITING_DEPOSIT, Slot.NONE)
+    assert unpaid.expected_start == weeks_later(timezone.localdate(), 6)
+    assert pay_deposit(unpaid) == "paid"
+    unpaid.refresh_from_db()
+    assert (unpaid.status, unpaid.slot) == (Status.SCHEDULED, Slot.WAITLIST)
 
 
 def test_the_owner_cancelling_a_commission_on_the_bench_hands_its_slot_on_too(busy_studio, owner):
@@ -121,10 +205,10 @@ def test_the_owner_cancelling_a_commission_on_the_bench_hands_its_slot_on_too(bu
     assert maker.slots_taken == 2
 
 
-def test_a_commission_leaving_the_waitlist_frees_no_slot_and_tells_nobody(busy_studio):
+def test_a_commission_leaving_the_waitlist_frees_no_slot_and_tells_nobody(busy_studio, owner):
     maker, four, six, three, five = busy_studio
     today = timezone.localdate()
-    services.commission_withdraw(commission=three, by=three.buyer)
+    services.commission_cancel(commission=three, by=owner, reason="The buyer asked us to.")
 
     five.refresh_from_db()
     # The 5-week piece moves up: it now waits for the 4-week piece, D+4 weeks.
@@ -134,11 +218,11 @@ def test_a_commission_leaving_the_waitlist_frees_no_slot_and_tells_nobody(busy_s
     assert maker.slots_taken == 2
 
 
-# --- Two buyers, one last slot, the same instant -----------------------------------------
+# --- Two deposits, one last slot, the same instant -----------------------------------------
 
 ROUNDS = 15
-# Widens the race: each accepting transaction pauses after its locks are taken and before
-# it counts the slots, so without the maker's row lock both would count a free slot.
+# Widens the race: each paying transaction pauses after its locks are taken and before it
+# counts the slots, so without the maker's row lock both would count a free slot.
 PAUSE = 0.05
 
 
@@ -150,32 +234,32 @@ def _paused(bench_take):
     return take_after_a_pause
 
 
-def accept_at_once(commissions: list[Commission]) -> list[BaseException]:
-    """Each buyer presses accept in their own thread (their own database connection), all
-    released together by a barrier; returns whatever the threads raised."""
-    barrier = threading.Barrier(len(commissions))
+def deposits_at_once(checkouts: list[Payment]) -> list[BaseException]:
+    """Each deposit arrives in its own thread (its own database connection), all released
+    together by a barrier; returns whatever the threads raised."""
+    barrier = threading.Barrier(len(checkouts))
     raised: list[BaseException] = []
     pressed, answered = [], []
 
-    def press_accept(commission: Commission) -> None:
+    def arrive(payment: Payment) -> None:
         try:
             barrier.wait(timeout=10)
             pressed.append(time.monotonic())
-            services.quote_accept(commission=commission, by=commission.buyer)
+            deposit_arrives(payment)
             answered.append(time.monotonic())
         except BaseException as e:  # noqa: BLE001 - reported to the test below
             raised.append(e)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=press_accept, args=(c,)) for c in commissions]
+    threads = [threading.Thread(target=arrive, args=(p,)) for p in checkouts]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a buyer is still waiting"
+    assert not any(thread.is_alive() for thread in threads), "a payment is still waiting"
     if not raised:
-        # A real race: everyone had pressed before anyone had an answer.
+        # A real race: both had arrived before either had an answer.
         assert max(pressed) < min(answered)
     return raised
 
@@ -188,61 +272,61 @@ def _needs_postgresql() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_buyers_accepting_the_last_slot_at_once_one_gets_it_the_other_is_queued_behind(
+def test_two_deposits_for_the_last_slot_at_once_one_starts_the_other_is_queued_behind(
     monkeypatch,
 ):
     _needs_postgresql()
-    monkeypatch.setattr(services, "bench_take", _paused(services.bench_take))
+    monkeypatch.setattr(bench, "bench_take", _paused(bench.bench_take))
     today = timezone.localdate()
     for _ in range(ROUNDS):
         maker = MakerFactory(capacity=1)
-        first, second = quoted(UserFactory(), maker, 4), quoted(UserFactory(), maker, 6)
+        first, second = accepted(UserFactory(), maker, 4), accepted(UserFactory(), maker, 6)
 
-        assert accept_at_once([first, second]) == []
+        assert deposits_at_once([checkout(first), checkout(second)]) == []
 
         first.refresh_from_db()
         second.refresh_from_db()
         assert {first.slot, second.slot} == {Slot.BENCH, Slot.WAITLIST}
-        bench, waiting = (first, second) if first.slot == Slot.BENCH else (second, first)
-        assert bench.expected_start == today
-        weeks = bench.quotes.get(status=Quote.Status.ACCEPTED).estimated_weeks
-        assert waiting.expected_start == bench.expected_start + timedelta(weeks=weeks)
-        assert waiting.queued_at is not None
-        assert first.status == second.status == Status.AWAITING_DEPOSIT
+        holder, waiting = (first, second) if first.slot == Slot.BENCH else (second, first)
+        assert (holder.status, holder.expected_start) == (Status.IN_PROGRESS, today)
+        weeks = holder.quotes.get(status=Quote.Status.ACCEPTED).estimated_weeks
+        assert waiting.status == Status.SCHEDULED and waiting.queued_at is not None
+        assert waiting.expected_start == holder.expected_start + timedelta(weeks=weeks)
         maker.refresh_from_db()
         assert maker.slots_taken == 1
-        assert (
-            OutboxEmail.objects.filter(template="quote_accepted", to=maker.user.email).count() == 2
-        )
+        assert OutboxEmail.objects.filter(template="deposit_received").count() == 4
+        OutboxEmail.objects.all().delete()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_without_the_makers_row_lock_the_same_race_would_give_both_buyers_the_last_slot(
+def test_without_the_makers_row_lock_the_same_race_would_give_both_deposits_the_last_slot(
     monkeypatch,
 ):
-    """The lock is what the test above relies on: lock only the commission rows and the
-    race is lost."""
+    """The lock is what the test above relies on: lock only the payment and commission
+    rows and the race is lost: both get the slot, or they deadlock over each other's rows
+    and the database kills one."""
     _needs_postgresql()
-    monkeypatch.setattr(services, "bench_take", _paused(services.bench_take))
+    monkeypatch.setattr(bench, "bench_take", _paused(bench.bench_take))
 
-    # The commission's own row only (of=("self",): a FOR UPDATE over the join with the
-    # maker would lock the maker's row too, on PostgreSQL).
-    def commission_only(commission, *, with_maker=False):
+    def without_the_maker(payment_id: int) -> Payment:
         return (
-            Commission.objects.select_for_update(of=("self",))
-            .select_related("maker", "buyer")
-            .get(pk=commission.pk)
+            Payment.objects.select_for_update(of=("self",))
+            .select_related(
+                "commission", "commission__maker", "commission__buyer", "commission__maker__user"
+            )
+            .get(pk=payment_id)
         )
 
-    monkeypatch.setattr(services, "_locked", commission_only)
-    double_booked = 0
+    monkeypatch.setattr(payments, "_locked", without_the_maker)
+    lost = 0
     for _ in range(3):
         maker = MakerFactory(capacity=1)
-        first, second = quoted(UserFactory(), maker, 4), quoted(UserFactory(), maker, 6)
-        assert accept_at_once([first, second]) == []
+        first, second = accepted(UserFactory(), maker, 4), accepted(UserFactory(), maker, 6)
+        raised = deposits_at_once([checkout(first), checkout(second)])
+        assert all("deadlock" in str(e) for e in raised), raised
         on_the_bench = Commission.objects.filter(maker=maker, slot=Slot.BENCH).count()
-        double_booked += on_the_bench == 2
-    assert double_booked, "without the lock both buyers should have got the one slot"
+        lost += on_the_bench == 2 or bool(raised)
+    assert lost, "without the lock the deposits should have fought over the one slot"
 
 
 # --- The buyer accepts while the maker re-quotes, at the same instant ----------------------

@@ -23,16 +23,25 @@ def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
         Status.REQUESTED,
         Status.QUOTED,
         Status.AWAITING_DEPOSIT,
+        Status.SCHEDULED,
         Status.IN_PROGRESS,
         Status.AWAITING_BALANCE,
         Status.READY_TO_SHIP,
+        Status.SHIPPED,
+        Status.DELIVERED,
+        Status.COMPLETED,
         Status.DECLINED,
         Status.EXPIRED,
         Status.CLOSED,
         Status.WITHDRAWN,
     }
     bea = Commission.objects.filter(buyer__email=BUYER_EMAIL)
+    # Every status there is, somewhere in the demo buyer's commissions.
+    assert set(bea.values_list("status", flat=True)) == set(Status.values)
     assert bea.filter(status=Status.CANCELLED, payments__status="refunded").exists()
+    flagged = Payment.objects.get(commission__in=bea, status="mismatch")
+    assert flagged.attention and flagged.refunds.get().status == "refund_succeeded"
+    assert flagged.commission.status == Status.AWAITING_DEPOSIT  # the buyer can pay again
     assert Payment.objects.filter(commission__in=bea, kind="deposit", status="paid").count() >= 3
     assert Payment.objects.filter(commission__in=bea, kind="balance", status="paid").exists()
     assert mine.filter(slot="waitlist").exists() and mine.filter(slot="bench").exists()

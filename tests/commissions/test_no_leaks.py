@@ -5,7 +5,7 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
-from commissions import messaging, services
+from commissions import messaging, services, workflow
 from commissions.models import Commission, MessageAttachment, ReferenceImage
 from commissions.urls import urlpatterns
 from tests.commissions.test_messages import jpeg
@@ -62,6 +62,11 @@ def _urls_for(commission: Commission) -> list[str]:
         keys = set(pattern.pattern.converters)
         if keys == {"reference"}:
             urls.append(reverse(f"commissions:{pattern.name}", args=[commission.reference]))
+        elif keys == {"reference", "name"}:
+            urls += [
+                reverse(f"commissions:{pattern.name}", args=[commission.reference, name])
+                for name in workflow.MOVES
+            ]
     assets = [
         *ReferenceImage.objects.filter(commission=commission),
         *MessageAttachment.objects.filter(message__commission=commission),
@@ -81,14 +86,9 @@ def test_the_walk_covers_every_commission_url(private_world):
         "messages",
         "message_post",
         "image",
-        "quote_accept",
-        "quote_decline",
-        "withdraw",
+        "move",
         "resend",
         "quote",
-        "decline",
-        "convert",
-        "close",
         "heirloom",
     }
     urls = [u for c in private_world for u in _urls_for(c)]
@@ -106,7 +106,12 @@ def test_nobody_else_reaches_anything_of_a_commission(client, private_world, who
         for url in _urls_for(commission):
             for method in ("get", "post"):
                 response = getattr(client, method)(
-                    url, {"body": "x", "reason": "x", "condition": "x"}
+                    url,
+                    {
+                        "body": "x",
+                        "condition": "x",
+                        **{f"{name}-reason": "x" for name in workflow.MOVES},
+                    },
                 )
                 checked += 1
                 body = b"" if response.streaming else response.content

@@ -20,33 +20,10 @@ from commissions.payments import services as payments
 from commissions.payments.models import Payment, StripeEvent
 from commissions.tasks import events_reconcile, events_retry_unprocessed, refund_send
 from shop.notifications.models import OutboxEmail
-from tests.stripe_standin import StripeStandIn, sign
+from tests.commissions.conftest import STRIPE_WEBHOOK_SECRET as SECRET
+from tests.stripe_standin import sign
 
-SECRET = "whsec_standin_secret"
 WEBHOOK = reverse("payments:webhook")
-
-
-@pytest.fixture
-def stripe(settings):
-    with StripeStandIn() as standin:
-        settings.STRIPE_SECRET_KEY = "sk_test_standin"
-        settings.STRIPE_WEBHOOK_SECRET = SECRET
-        settings.STRIPE_API_BASE = standin.url
-        yield standin
-
-
-@pytest.fixture
-def accepted(quoted, buyer):
-    """Quoted €400 with a €120 deposit, accepted: awaiting the deposit, with a slot."""
-    services.quote_accept(commission=quoted, by=buyer)
-    quoted.refresh_from_db()
-    return quoted
-
-
-@pytest.fixture
-def now_on_commit(django_capture_on_commit_callbacks):
-    """Run what would run after commit (the eager tasks), as in production."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def deliver(
@@ -214,14 +191,20 @@ def test_a_waitlisted_commission_waits_for_its_slot_once_the_deposit_is_paid(
             valid_until=timezone.localdate(),
         )
         services.quote_accept(commission=commission, by=who)
-    start_deposit(client, buyer, second)
-    with now_on_commit():
-        deliver(client, stripe.pay(Payment.objects.get().checkout_session_id))
+    for commission, who in ((first, other_buyer), (second, buyer)):
+        start_deposit(client, who, commission)
+        with now_on_commit():
+            payment = Payment.objects.get(commission=commission)
+            deliver(client, stripe.pay(payment.checkout_session_id))
+    first.refresh_from_db()
     second.refresh_from_db()
+    assert (first.status, first.slot) == (Status.IN_PROGRESS, "bench")
     assert (second.status, second.slot) == (Status.SCHEDULED, "waitlist")
-    services.commission_withdraw(commission=first, by=other_buyer)
+    client.force_login(maker.user)
+    client.post(reverse("commissions:move", args=[first.reference, "mark_finished"]))
     second.refresh_from_db()
     assert (second.status, second.slot) == (Status.IN_PROGRESS, "bench")
+    assert OutboxEmail.objects.filter(template="slot_ready", to=buyer.email).exists()
 
 
 # --- Signatures ------------------------------------------------------------------------------------
@@ -342,25 +325,23 @@ def test_completed_after_expired_still_pays_and_expired_after_paid_changes_nothi
 
 
 def test_a_refund_before_the_paid_event_is_never_undone_by_it(
-    client, stripe, buyer, accepted, now_on_commit
+    client, stripe, buyer, owner, accepted, now_on_commit
 ):
     start_deposit(client, buyer, accepted)
     payment = Payment.objects.get()
     completed = stripe.pay(payment.checkout_session_id)
-    refund = {
-        "id": "re_dashboard",
-        "object": "refund",
-        "status": "succeeded",
-        "amount": 12000,
-        "payment_intent": completed["data"]["object"]["payment_intent"],
-        "metadata": {},
-    }
+    refund = stripe.dashboard_refund(completed["data"]["object"]["payment_intent"])
     with now_on_commit():
         deliver(client, stripe.charge_refunded(refund, 12000))
         deliver(client, completed)
     payment.refresh_from_db()
+    accepted.refresh_from_db()
     assert payment.status == "refunded" and payment.refunds.get().status == "refund_succeeded"
-    assert StripeEvent.objects.get(type="checkout.session.completed").outcome == "already paid"
+    assert accepted.status == Status.AWAITING_DEPOSIT  # refunded money starts no work
+    outcome = StripeEvent.objects.get(type="checkout.session.completed").outcome
+    assert outcome == "refunded before it was confirmed"
+    assert "refunded before its payment was confirmed" in payment.attention
+    assert OutboxEmail.objects.filter(template="payment_attention", to=owner.email).exists()
 
 
 def test_an_event_that_cannot_be_applied_stays_visible_with_its_error(
@@ -371,8 +352,9 @@ def test_an_event_that_cannot_be_applied_stays_visible_with_its_error(
     with now_on_commit():
         assert deliver(client, broken).status_code == 200
     stored = StripeEvent.objects.get()
-    assert stored.processed_at is None and stored.attempts >= 1
-    assert "KeyError" in stored.last_error
+    assert stored.processed_at is None and stored.attempts == events.MAX_ATTEMPTS
+    assert stored.last_error == "Malformed: the event has no data.object."
+    assert events.events_retry_unprocessed(now=timezone.now() + timedelta(hours=1)) == 0
 
 
 def test_unapplied_events_are_picked_up_again(client, stripe, buyer, accepted):
@@ -396,12 +378,21 @@ def test_the_hourly_catch_up_applies_events_the_webhook_never_delivered(
     payment = Payment.objects.get()
     stripe.pay(payment.checkout_session_id)  # never delivered
     stripe.event("customer.created", {"id": "cus_1"})
+    nothing_pending = {"checked": 0, "resent": 0}
     with now_on_commit():
-        assert events_reconcile.apply().get() == {"listed": 1, "new": 1}
+        assert events_reconcile.apply().get() == {
+            "listed": 1,
+            "new": 1,
+            "refunds": nothing_pending,
+        }
     payment.refresh_from_db()
     assert payment.status == "paid" and StripeEvent.objects.get().source == "reconcile"
     with now_on_commit():
-        assert events_reconcile.apply().get() == {"listed": 1, "new": 0}
+        assert events_reconcile.apply().get() == {
+            "listed": 1,
+            "new": 0,
+            "refunds": nothing_pending,
+        }
     _, path, params, _ = stripe.requests[-1]
     assert path == "/v1/events" and "checkout.session.completed" in params["types"]
 
@@ -433,7 +424,7 @@ def test_the_maker_finishes_the_buyer_pays_the_balance_and_it_is_ready_to_ship(
     with now_on_commit():
         deliver(client, stripe.pay(Payment.objects.get().checkout_session_id))
     client.force_login(maker.user)
-    client.post(reverse("commissions:finished", args=[accepted.reference]))
+    client.post(reverse("commissions:move", args=[accepted.reference, "mark_finished"]))
     accepted.refresh_from_db()
     assert accepted.status == Status.AWAITING_BALANCE
     email = OutboxEmail.objects.get(template="balance_due")
@@ -458,6 +449,7 @@ def test_the_maker_finishes_the_buyer_pays_the_balance_and_it_is_ready_to_ship(
 def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
     client, stripe, buyer, maker, owner, accepted, now_on_commit
 ):
+    stripe.refund_status = "pending"  # as card refunds usually answer at first
     start_deposit(client, buyer, accepted)
     deposit = Payment.objects.get()
     with now_on_commit():
@@ -469,7 +461,7 @@ def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
             {"action": "cancel", "_selected_action": [accepted.id]},
             follow=True,
         )
-    assert "1 commission cancelled; what was paid is being refunded." in response.content.decode()
+    assert "1 commission: Cancelled; what was paid is being refunded." in response.content.decode()
     accepted.refresh_from_db()
     refund = Payment.objects.get(kind="refund")
     assert accepted.status == Status.CANCELLED and refund.refund_id.startswith("re_test_")
@@ -482,7 +474,14 @@ def test_the_owner_cancels_and_every_paid_payment_is_refunded_once(
 
     assert refund_send.apply(args=[refund.pk]).get() == "already sent"
     assert len([r for r in stripe.requests if r[1] == "/v1/refunds"]) == 1
+    # Until Stripe says it succeeded, nobody is told the money is back.
+    assert not OutboxEmail.objects.filter(template="refund_issued").exists()
+    client.force_login(buyer)
+    page = client.get(accepted.get_absolute_url()).content.decode()
+    assert "Refund requested" in page and "Refund issued" not in page
+    client.force_login(owner)
 
+    stripe.refunds[refund.refund_id]["status"] = "succeeded"
     with now_on_commit():
         deliver(client, stripe.charge_refunded(stripe.refunds[refund.refund_id], 12000))
     deposit.refresh_from_db()
@@ -514,7 +513,9 @@ def test_money_paid_after_the_buyer_withdrew_goes_straight_back(
     with now_on_commit():
         deliver(client, stripe.pay(payment.checkout_session_id))
     payment.refresh_from_db()
-    assert payment.status == "paid" and payment.refunds.get().refund_id
+    refund = payment.refunds.get()
+    assert payment.status == "refunded" and refund.refund_id.startswith("re_test_")
+    assert refund.status == "refund_succeeded"  # Stripe's answer is applied at once
     assert Commission.objects.get().status == Status.WITHDRAWN
     assert StripeEvent.objects.get().outcome == "refunded: commission withdrawn"
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commissions import services
+from commissions import services, workflow
 from commissions.models import Commission, Quote, Status
 from commissions.tasks import quotes_expire, requests_expire
 from commissions.workflow import NotAllowed
@@ -112,7 +112,7 @@ def test_a_buyer_cannot_quote_and_a_maker_cannot_accept(client, quoted, buyer, m
         )
     client.force_login(maker.user)
     response = client.post(
-        reverse("commissions:quote_accept", args=[quoted.reference]), follow=True
+        reverse("commissions:move", args=[quoted.reference, "accept_quote"]), follow=True
     )
     assert response.status_code == 200 and "Only the buyer" in response.content.decode()
     assert Commission.objects.get().status == Status.QUOTED
@@ -121,11 +121,11 @@ def test_a_buyer_cannot_quote_and_a_maker_cannot_accept(client, quoted, buyer, m
 def test_the_buyer_accepts_and_the_maker_hears(client, quoted, buyer, maker):
     client.force_login(buyer)
     response = client.post(
-        reverse("commissions:quote_accept", args=[quoted.reference]), follow=True
+        reverse("commissions:move", args=[quoted.reference, "accept_quote"]), follow=True
     )
     assert "You accepted the quote" in response.content.decode()
     quoted.refresh_from_db()
-    assert (quoted.status, quoted.slot) == (Status.AWAITING_DEPOSIT, "bench")
+    assert (quoted.status, quoted.slot) == (Status.AWAITING_DEPOSIT, "")
     assert quoted.quotes.get().status == Quote.Status.ACCEPTED
     assert OutboxEmail.objects.filter(template="quote_accepted", to=maker.user.email).exists()
     assert [c.to_status for c in quoted.log.all()] == ["requested", "quoted", "awaiting_deposit"]
@@ -133,7 +133,7 @@ def test_the_buyer_accepts_and_the_maker_hears(client, quoted, buyer, maker):
 
     # Accepting again is refused with a message, never a 500.
     response = client.post(
-        reverse("commissions:quote_accept", args=[quoted.reference]), follow=True
+        reverse("commissions:move", args=[quoted.reference, "accept_quote"]), follow=True
     )
     assert response.status_code == 200
     assert "There is no open quote to accept" in response.content.decode()
@@ -143,7 +143,7 @@ def test_an_expired_quote_cannot_be_accepted_and_the_beat_closes_it(client, quot
     Quote.objects.update(valid_until=timezone.localdate() - timedelta(days=1))
     client.force_login(buyer)
     response = client.post(
-        reverse("commissions:quote_accept", args=[quoted.reference]), follow=True
+        reverse("commissions:move", args=[quoted.reference, "accept_quote"]), follow=True
     )
     assert "This quote expired on" in response.content.decode()
     quoted.refresh_from_db()
@@ -160,7 +160,8 @@ def test_an_expired_quote_cannot_be_accepted_and_the_beat_closes_it(client, quot
 def test_the_buyer_declines_a_quote_with_a_reason(client, quoted, buyer, maker):
     client.force_login(buyer)
     client.post(
-        reverse("commissions:quote_decline", args=[quoted.reference]), {"reason": "Over my budget."}
+        reverse("commissions:move", args=[quoted.reference, "decline_quote"]),
+        {"decline_quote-reason": "Over my budget."},
     )
     quoted.refresh_from_db()
     assert quoted.status == Status.CLOSED and quoted.quotes.get().status == "declined"
@@ -172,12 +173,13 @@ def test_the_maker_declines_a_request_and_the_buyer_reads_why(client, buyer, mak
     commission = request_for(buyer)
     client.force_login(maker.user)
     response = client.post(
-        reverse("commissions:decline", args=[commission.reference]), {"reason": ""}
+        reverse("commissions:move", args=[commission.reference, "decline_request"]),
+        {"decline_request-reason": ""},
     )
     assert "This field is required" in response.content.decode()
     client.post(
-        reverse("commissions:decline", args=[commission.reference]),
-        {"reason": "I don't work in platinum."},
+        reverse("commissions:move", args=[commission.reference, "decline_request"]),
+        {"decline_request-reason": "I don't work in platinum."},
     )
     commission.refresh_from_db()
     assert commission.status == Status.DECLINED
@@ -192,10 +194,10 @@ def test_the_maker_declines_a_request_and_the_buyer_reads_why(client, buyer, mak
 
 def test_a_buyer_withdraws_before_paying_and_nothing_is_charged(client, quoted, buyer, maker):
     client.force_login(buyer)
-    client.post(reverse("commissions:quote_accept", args=[quoted.reference]))
+    client.post(reverse("commissions:move", args=[quoted.reference, "accept_quote"]))
     response = client.post(
-        reverse("commissions:withdraw", args=[quoted.reference]),
-        {"reason": "Plans changed."},
+        reverse("commissions:move", args=[quoted.reference, "withdraw"]),
+        {"withdraw-reason": "Plans changed."},
         follow=True,
     )
     assert "Nothing was charged" in response.content.decode()
@@ -271,8 +273,19 @@ def test_a_question_becomes_a_request_the_maker_can_quote(client, buyer, maker, 
     assert "Could it be made in rose gold?" in OutboxEmail.objects.get().body_text
 
     client.force_login(maker.user)
-    client.post(reverse("commissions:convert", args=[commission.reference]))
+    client.post(reverse("commissions:move", args=[commission.reference, "convert"]))
     commission.refresh_from_db()
     assert commission.status == Status.REQUESTED and commission.title == "Stacking ring"
     assert commission.brief == "Could it be made in rose gold?" and commission.answer_by
     assert OutboxEmail.objects.filter(template="inquiry_converted", to=buyer.email).exists()
+
+
+def test_a_quote_is_answered_once_and_never_goes_back_to_open(quoted):
+    quote = quoted.quotes.get()
+    assert set(workflow.QUOTE_CHANGES) == {Quote.Status.OPEN}  # only an open quote changes
+    workflow.quote_set_status(quote, Quote.Status.ACCEPTED)
+    for to in Quote.Status.values:
+        with pytest.raises(NotAllowed, match="This quote is accepted"):
+            workflow.quote_set_status(quote, to)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.ACCEPTED and quote.answered_at is not None

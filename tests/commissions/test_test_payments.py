@@ -87,6 +87,7 @@ def test_a_cancelled_commission_is_refunded_locally_too(
     assert deposit.status == "refunded" and deposit.refunds.get().status == "refund_succeeded"
 
 
-def test_the_test_page_is_gone_once_stripe_is_configured(client, db, settings):
-    settings.STRIPE_SECRET_KEY = "sk_live_configured"
+def test_the_test_page_is_gone_once_stripe_is_configured(client, buyer, settings):
+    client.force_login(buyer)
+    settings.PAYMENTS, settings.STRIPE_SECRET_KEY = "stripe", "sk_live_configured"
     assert client.get(reverse("payments:test_checkout", args=["cs_local_x"])).status_code == 404

@@ -1,7 +1,9 @@
 """A real Chromium (Debian's, launched by path) driven by Playwright against a live server.
 
 Screenshots go to artifacts/screenshots/ (named in the README). Any console error or
-uncaught page error fails the test that caused it.
+uncaught page error fails the test that caused it, and so does any serious or critical
+accessibility fault: axe-core (from the npm registry, installed by `make install` into
+tests/e2e/node_modules) runs on every page the browser loads and before every screenshot.
 """
 
 import os
@@ -19,6 +21,20 @@ from tests.conftest import ROOT, skip_or_fail
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+# Faults that shut someone out; "moderate" and "minor" ones are reported by axe but let pass.
+AXE_FAILS_ON = ("serious", "critical")
+# One run at a time on a page (a load and a screenshot may ask at once): each waits for the
+# one before.
+_AXE_RUN = """async () => {
+  const run = () => axe.run(document, {resultTypes: ["violations"]});
+  window.__axeRuns = (window.__axeRuns || Promise.resolve()).catch(() => null).then(run);
+  const result = await window.__axeRuns;
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " — " + n.failureSummary.split("\\n").slice(1, 2).join("")),
+  }));
+}"""
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
@@ -53,9 +69,39 @@ def browser():
         browser.close()
 
 
+def _axe_source() -> str:
+    if not AXE.exists():
+        skip_or_fail(f"no axe-core at {AXE.relative_to(ROOT)}", "run make install (it needs npm)")
+    return AXE.read_text()
+
+
+def axe_check(page, problems: list[str], prefix: str = "") -> None:
+    """Run axe-core on the page as it is now; serious and critical faults become problems.
+
+    Evaluated through the browser's DevTools connection, so the page's CSP (own scripts
+    only) is neither loosened nor broken for the test. A page that navigates away while
+    being checked is checked again when the next one loads."""
+    try:
+        if not page.evaluate("() => typeof axe !== 'undefined'"):
+            page.evaluate(page.axe_source)
+        found = page.evaluate(_AXE_RUN)
+    except Exception as e:  # noqa: BLE001 - navigated away mid-check, or the page closed
+        if "destroyed" in str(e) or "closed" in str(e) or "navigation" in str(e).lower():
+            return
+        raise
+    url = "/" + page.url.split("/", 3)[-1]
+    for fault in found:
+        if fault["impact"] in AXE_FAILS_ON:
+            where = "; ".join(fault["nodes"])
+            problems.append(
+                f"{prefix}axe {fault['impact']} on {url}: {fault['id']} ({fault['help']}): {where}"
+            )
+
+
 class Screens:
-    def __init__(self, page, name: str):
+    def __init__(self, page, name: str, problems: list[str] | None = None, prefix: str = ""):
         self.page, self.name = page, name
+        self.problems, self.prefix = problems, prefix
 
     def shot(self, label: str) -> Path:
         """Save a full-page screenshot; first check nothing makes the page scroll sideways
@@ -77,9 +123,24 @@ class Screens:
         assert wide <= size["width"], (
             f"{label}: the page is {wide}px wide on a {size['width']}px screen: {culprits}"
         )
+        if self.problems is not None:
+            axe_check(self.page, self.problems, self.prefix)
         path = SCREENSHOTS / f"{self.name}-{label}-{size['width']}x{size['height']}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": by default Playwright hides the caret with an inline style on every
+        # input and leaves style="" behind, which htmx then copies when it settles a swap
+        # (refused by the CSP: a console error that was the screenshot's, not the page's).
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
+
+
+def _console(message, problems: list[str], prefix: str) -> None:
+    if message.type != "error":
+        return
+    if not message.location.get("url") and "Content Security Policy" in message.text:
+        # The checker itself, evaluated through DevTools (no script URL), styling a probe
+        # element as it measures contrast: the page's CSP refusing it is the CSP working.
+        return
+    problems.append(f"{prefix}console {message.type}: {message.text}")
 
 
 def _new_page(browser, live_server, viewport, request, *, who: str = "", javascript: bool = True):
@@ -90,16 +151,19 @@ def _new_page(browser, live_server, viewport, request, *, who: str = "", javascr
     page = context.new_page()
     problems: list[str] = []
     prefix = f"{who} " if who else ""
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(f"{prefix}console {m.type}: {m.text}") if m.type == "error" else None
-        ),
-    )
+    page.on("console", lambda m: _console(m, problems, prefix))
     page.on("pageerror", lambda e: problems.append(f"{prefix}page error: {e}"))
     page.set_default_timeout(10_000)
+    # Every page the browser loads, however it got there (a link, a form, a redirect).
+    # (A browser with JavaScript off cannot run the checker; the same pages are checked in
+    # the stories with it on.)
+    page.axe_source = _axe_source()
+    if javascript:
+        page.on("load", lambda p: axe_check(p, problems, prefix))
     name = request.node.name.replace("[", "-").rstrip("]")
-    page.screens = Screens(page, f"{name}-{who}" if who else name)
+    page.screens = Screens(
+        page, f"{name}-{who}" if who else name, problems if javascript else None, prefix
+    )
     return context, page, problems
 
 

@@ -142,10 +142,11 @@ def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(
     log_in(page, maker.user)
     page.goto("/studio/commissions/")
     expect(page.locator(".chips [aria-current=page]")).to_contain_text("New requests")
-    row = page.locator(".list__item").filter(has_text=commission.reference)
+    row = page.locator(".commission-cards .card").filter(has_text=commission.reference)
     expect(row).to_contain_text("Bea Buyer")
+    expect(row.locator("img")).to_be_visible()  # photo first, like the catalog
     shot(page, "maker-inbox")
-    row.get_by_role("link", name="Open").click()
+    row.click()
     expect(page).to_have_url(at(commission.get_absolute_url()))
     page.get_by_role("link", name="Send a quote").click()
 
@@ -187,12 +188,14 @@ def test_the_maker_quotes_from_a_phone_and_the_buyer_accepts(
     bea.get_by_role("button", name="Accept the quote of €480.00").click()
 
     expect(status_badge(bea)).to_have_text("Awaiting deposit")
-    expect(bea.locator(".badge", has_text="Has a slot at the bench")).to_be_visible()
+    next_step = bea.get_by_role("region", name="What happens next")
+    expect(next_step).to_contain_text("has a free slot, so work starts as soon as it is paid")
     expect(bea.get_by_role("button", name="Pay the deposit of €144.00")).to_be_visible()
     shot(bea, "accepted")
     commission.refresh_from_db()
     quote.refresh_from_db()
-    assert commission.status == Status.AWAITING_DEPOSIT and commission.slot == "bench"
+    # The deposit takes the slot; until then the bench is free for whoever pays first.
+    assert commission.status == Status.AWAITING_DEPOSIT and commission.slot == ""
     assert quote.status == Quote.Status.ACCEPTED
     assert OutboxEmail.objects.filter(to=maker.user.email, template="quote_accepted").exists()
     assert OutboxEmail.objects.filter(to=buyer.email, template="quote_sent").exists()
@@ -233,7 +236,7 @@ def test_buyer_and_maker_talk_without_reloading_and_photos_stay_private(
 
     # The buyer moves on to their list (closing the thread, which would mark replies read).
     page.goto("/commissions/")
-    row = page.locator(".list__item").filter(has_text=commission.reference)
+    row = page.locator(".commission-cards .card").filter(has_text=commission.reference)
     expect(row.locator(".nav-count")).to_have_count(0)
     mara.get_by_role("textbox", name="Message").fill("Yes: 1.8 mm instead of 2 mm, same price.")
     mara.get_by_role("button", name="Send", exact=True).click()
@@ -270,9 +273,9 @@ def test_buyer_and_maker_talk_without_reloading_and_photos_stay_private(
         visitor.close()
 
     page.goto("/commissions/")
-    expect(
-        page.locator(".list__item").filter(has_text=commission.reference).locator(".nav-count")
-    ).to_have_count(0)
+    card = page.locator(".commission-cards .card").filter(has_text=commission.reference)
+    expect(card).to_be_visible()
+    expect(card.locator(".nav-count")).to_have_count(0)
     page.goto(url)
     shot(page, "thread")
     assert commission.messages.count() == 3
@@ -318,10 +321,11 @@ def test_without_javascript_they_write_quote_and_the_buyer_declines(
 
     bea.goto(url)
     expect(bea.get_by_role("region", name="Quote")).to_contain_text("€200.00")
-    bea.locator("summary", has_text="Decline the quote").click()
-    bea.get_by_label("Anything to tell the maker?").fill("Too dear for me this year, sorry.")
+    decline = bea.locator("details", has_text="Decline the quote")
+    decline.locator("summary").click()
+    decline.get_by_label("Anything to tell the maker?").fill("Too dear for me this year, sorry.")
     shot(bea, "decline-quote-open")
-    bea.get_by_role("button", name="Decline", exact=True).click()
+    decline.get_by_role("button", name="Decline the quote").click()
     expect(bea).to_have_url(at(url))
     expect(status_badge(bea)).to_have_text("Closed")
     expect(bea.locator(".messages")).to_contain_text("You declined the quote")
@@ -357,10 +361,10 @@ def test_a_question_from_the_piece_page_becomes_a_request(page, open_as, ring, b
     mara.goto("/studio/commissions/")
     mara.locator(".chips").get_by_role("link", name=re.compile("^Questions")).click()
     expect(mara.locator(".chips [aria-current=page]")).to_contain_text("Questions")
-    row = mara.locator(".list__item").filter(has_text=commission.reference)
+    row = mara.locator(".commission-cards .card").filter(has_text=commission.reference)
     expect(row).to_contain_text("Question about Stacking ring")
     shot(mara, "inbox-questions")
-    row.get_by_role("link", name="Open").click()
+    row.click()
     expect(thread(mara)).to_contain_text(question)
     mara.get_by_role("button", name="Make it a request").click()
     expect(mara.locator(".messages")).to_contain_text("It is a request now")
@@ -423,10 +427,12 @@ def test_on_a_desktop_a_quote_a_rework_and_the_inbox(
 
     mara = open_as(maker.user, who="maker", viewport=DESKTOP)
     mara.goto("/studio/commissions/")
-    expect(mara.locator(".list__item")).to_have_count(1)
+    expect(mara.locator(".commission-cards .card")).to_have_count(1)
     shot(mara, "inbox")
     mara.goto("/studio/commissions/?tab=accepted")
-    expect(mara.locator(".list__item").filter(has_text=rework.reference)).to_be_visible()
+    expect(
+        mara.locator(".commission-cards .card").filter(has_text=rework.reference)
+    ).to_be_visible()
     mara.goto(rework.get_absolute_url())
     expect(mara.get_by_role("button", name="Log its arrival")).to_be_visible()
     shot(mara, "heirloom")

@@ -34,7 +34,8 @@ def accepted(quoted, buyer):
 
 @pytest.fixture(autouse=True)
 def _test_payments_on_this_server(settings, live_server):
-    """No Stripe keys, as on a fresh `make run`; Checkout comes back to this live server."""
+    """Test payments, as on a fresh `make run`; Checkout comes back to this live server."""
+    settings.PAYMENTS = "test"
     settings.STRIPE_SECRET_KEY = ""
     settings.STRIPE_WEBHOOK_SECRET = ""
     settings.SITE_URL = live_server.url
@@ -150,10 +151,10 @@ def test_the_owner_cancels_a_paid_commission_in_admin_and_the_deposit_is_refunde
     admin.goto("/admin/commissions/commission/")
     row = admin.locator("#result_list tr").filter(has_text=accepted.reference)
     row.locator("input.action-select").check()
-    admin.locator("select[name=action]").select_option(label="Cancel (and refund what was paid)")
+    admin.locator("select[name=action]").select_option(label="Cancel and refund")
     admin.get_by_role("button", name="Go").click()
     expect(admin.locator(".messagelist")).to_contain_text(
-        "1 commission cancelled; what was paid is being refunded."
+        "1 commission: Cancelled; what was paid is being refunded."
     )
     shot(admin, "admin-cancelled")
 

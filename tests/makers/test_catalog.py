@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from makers.models import Material, Piece
+from makers.models import Maker, Material, Piece
 from tests.factories import (
     CategoryFactory,
     MakerFactory,
@@ -284,3 +284,22 @@ def test_logging_in_adds_the_person_and_unread_count_and_a_session_read_only_wit
     # With Redis the session is read from the cache (cached_db), else from the database.
     session_reads = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     assert count() == anonymous + 2 + session_reads
+
+
+def test_open_for_commissions_leaves_out_pieces_whose_makers_bench_is_full(client, shelf):
+    Maker.objects.filter(slug="mara").update(capacity=2, slots_taken=2)
+    assert titles(client.get(CATALOG, {"open": "on"})) == []
+    Maker.objects.filter(slug="mara").update(slots_taken=1)
+    assert sorted(titles(client.get(CATALOG, {"open": "on"}))) == [
+        "Hammered silver ring",
+        "Signet ring",
+    ]
+
+
+def test_a_search_says_relevance_in_the_sort_box_and_a_plain_catalog_does_not_offer_it(
+    client, shelf
+):
+    html = client.get(CATALOG, {"q": "ring"}).content.decode()
+    assert '<option value="relevance" selected>Relevance</option>' in html
+    html = client.get(CATALOG).content.decode()
+    assert 'value="relevance"' not in html and '<option value="newest">Newest' in html

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from makers.models import PersonalisationOption, Piece
@@ -166,3 +167,30 @@ def test_the_piece_page_runs_the_same_queries_however_many_options_and_photos(cl
         PiecePhotoFactory(piece=ring)
         ring.materials.add(MaterialFactory(maker=ring.maker))
     assert count() == before <= 6
+
+
+def test_a_monogram_without_initials_is_not_bought_the_form_says_what_is_missing(client, buyer):
+    piece = PieceFactory(title="Wallet", slug="wallet", base_price_cents=9000)
+    monogram = OptionFactory(piece=piece, label="Monogram", position=0)
+    initials = OptionFactory(
+        piece=piece, label="Initials", kind=PersonalisationOption.Kind.TEXT, max_length=3
+    )
+    ChoiceFactory(option=monogram, label="No monogram")
+    embossed = ChoiceFactory(
+        option=monogram, label="Blind-embossed initials", price_delta_cents=1500, needs=initials
+    )
+    url = piece.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "Needed with Blind-embossed initials." in page
+
+    chosen = {f"opt-{monogram.id}": embossed.id, f"opt-{initials.id}": ""}
+    html = client.get(url, chosen).content.decode()
+    assert "Blind-embossed initials needs your initials" in html
+    client.force_login(buyer)
+    response = client.post(reverse("commissions:request_piece", args=[piece.slug]), chosen)
+    assert "Blind-embossed initials needs your initials" in response.content.decode()
+    assert not piece.commissions.exists()
+
+    chosen[f"opt-{initials.id}"] = "MS"
+    html = client.get(url, chosen).content.decode()
+    assert "needs your initials" not in html and "€105.00" in html

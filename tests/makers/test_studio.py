@@ -338,3 +338,33 @@ def test_choices_are_kept_when_an_option_is_edited_without_them(studio, maker):
     )
     assert "needs at least one choice" in response.content.decode()
     assert option.choices.count() == 1
+
+
+def test_a_maker_makes_a_monogram_choice_need_the_initials(studio, maker):
+    piece = PieceFactory(maker=maker)
+    studio.post(
+        reverse("studio:option_new", args=[piece.slug]),
+        {"kind": "text", "label": "Initials", "max_length": "3"},
+    )
+    response = studio.post(
+        reverse("studio:option_new", args=[piece.slug]),
+        {"kind": "choice", "label": "Monogram", "choices_text": "Embossed | +15 | needs Initals"},
+    )
+    assert "no text option called “Initals”" in response.content.decode()
+    studio.post(
+        reverse("studio:option_new", args=[piece.slug]),
+        {
+            "kind": "choice",
+            "label": "Monogram",
+            "choices_text": "None\nEmbossed | +15 | needs initials",
+        },
+    )
+    initials, monogram = piece.options.order_by("position")
+    assert [(c.label, c.needs_id) for c in monogram.choices.all()] == [
+        ("None", None),
+        ("Embossed", initials.id),
+    ]
+    html = studio.get(
+        reverse("studio:option_edit", args=[piece.slug, monogram.id])
+    ).content.decode()
+    assert "Embossed | +15.00 | needs Initials" in html

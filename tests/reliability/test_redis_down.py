@@ -30,7 +30,7 @@ from commissions.models import Commission, Status
 from commissions.payments import events, local
 from commissions.payments import services as payments
 from commissions.payments.models import Payment, StripeEvent
-from commissions.tasks import refunds_send_pending
+from commissions.payments.tasks import refunds_resend_pending
 from shop import stripe_gateway
 from shop.notifications.models import OutboxEmail
 from shop.notifications.tasks import outbox_resend_pending
@@ -326,7 +326,7 @@ def _the_sweeps_pick_it_all_up() -> None:
     # browser test's live-server thread can leave it set.
     assert outbox_resend_pending.apply().result >= 3
     assert events.events_retry_unprocessed() == 1
-    assert refunds_send_pending.apply().result == 1
+    assert refunds_resend_pending.apply().result == 1
     assert not OutboxEmail.objects.filter(status="pending").exists()
     assert StripeEvent.objects.filter(processed_at__isnull=True).count() == 0
     assert Payment.objects.get(kind="refund").refund_id.startswith("re_local_")

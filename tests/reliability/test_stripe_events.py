@@ -14,13 +14,16 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from commissions import services
 from commissions.models import Commission, Quote, Slot, Status, StatusChange
 from commissions.payments import events
+from commissions.payments import services as payments
 from commissions.payments.models import Payment, StripeEvent
+from commissions.payments.tasks import events_reconcile, refunds_resend_pending
 from shop.notifications.models import OutboxEmail
 from tests.conftest import wait_for, worker_idle
 from tests.factories import MakerFactory, UserFactory
-from tests.stripe_standin import sign
+from tests.stripe_standin import StripeStandIn, sign
 
 SECRET = "whsec_reliability"
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -71,6 +74,10 @@ def _event(event_type: str, payment: Payment, **session) -> dict:
     obj = {
         "id": payment.checkout_session_id,
         "object": "checkout.session",
+        "mode": "payment",
+        "livemode": False,
+        "amount_total": payment.amount_cents,
+        "currency": payment.currency.lower(),
         "metadata": {"payment_id": str(payment.public_id)},
         **session,
     }
@@ -96,6 +103,7 @@ def _deliver(client, event: dict) -> int:
 def test_a_storm_of_1000_events_with_30_percent_duplicates_pays_everyone_exactly_once(
     client, settings, on_worker
 ):
+    settings.PAYMENTS, settings.STRIPE_SECRET_KEY = "stripe", "sk_test_reliability"
     settings.STRIPE_WEBHOOK_SECRET = SECRET
     payments = _awaiting_deposits(600)
     paid, unpaid = payments[:500], payments[500:]
@@ -147,6 +155,7 @@ def test_a_storm_of_1000_events_with_30_percent_duplicates_pays_everyone_exactly
 def test_a_worker_killed_in_the_middle_of_an_event_leaves_it_to_the_next_worker_once(
     client, settings, on_worker
 ):
+    settings.PAYMENTS, settings.STRIPE_SECRET_KEY = "stripe", "sk_test_reliability"
     settings.STRIPE_WEBHOOK_SECRET = SECRET
     (payment,) = _awaiting_deposits(1)
     event = _event(
@@ -197,3 +206,65 @@ def test_a_worker_killed_in_the_middle_of_an_event_leaves_it_to_the_next_worker_
     assert Commission.objects.get().status == Status.IN_PROGRESS
     assert StatusChange.objects.filter(to_status=Status.IN_PROGRESS).count() == 1
     assert OutboxEmail.objects.filter(template="deposit_received").count() == 2
+
+
+def test_a_refund_whose_task_was_lost_in_redis_is_sent_by_the_sweep_and_settled_by_the_hourly_catch_up(
+    client, settings, on_worker, owner
+):
+    """The owner cancels while the worker is away and the refund's task is lost from the
+    queue; the beat sweep, on a real worker, sends the refund with the same key; Stripe
+    answers "pending" and its webhook never comes; the hourly catch-up settles it."""
+    from shop.celery import app
+
+    with StripeStandIn() as stripe:
+        stripe_env = {
+            "PAYMENTS": "stripe",
+            "STRIPE_SECRET_KEY": "sk_test_reliability",
+            "STRIPE_WEBHOOK_SECRET": SECRET,
+            "STRIPE_API_BASE": stripe.url,
+        }
+        for name, value in stripe_env.items():
+            setattr(settings, name, value)
+        on_worker["stop"]()
+        on_worker["start"](**stripe_env)
+        try:
+            commission = _awaiting_deposits(1)[0].commission
+            Payment.objects.all().delete()
+            payment = payments.payment_start(
+                commission=commission, by=commission.buyer, kind="deposit"
+            )
+            assert _deliver(client, stripe.pay(payment.checkout_session_id)) == 200
+            wait_for(lambda: Payment.objects.get(pk=payment.pk).status == "paid", timeout=60)
+            wait_for(worker_idle, timeout=60)
+
+            on_worker["stop"]()
+            stripe.refund_status = "pending"
+            services.commission_cancel(commission=commission, by=owner, reason="Kiln broke.")
+            app.control.purge()  # the refund's task is gone with the queue
+            on_worker["start"](**stripe_env)
+            refund = Payment.objects.get(kind="refund")
+            Payment.objects.filter(pk=refund.pk).update(
+                created_at=timezone.now() - timedelta(minutes=10)
+            )
+            # (Tasks run in-process earlier in the session can leave Celery believing this
+            # test runs inside a task; it does not, so waiting for the result is safe.)
+            assert refunds_resend_pending.delay().get(timeout=60, disable_sync_subtasks=False) == 1
+            wait_for(lambda: Payment.objects.get(pk=refund.pk).refund_id, timeout=60)
+            assert [
+                h["Idempotency-Key"] for m, p, _, h in stripe.requests if p == "/v1/refunds"
+            ] == [f"refund-{refund.public_id}"]
+            refund.refresh_from_db()
+            assert refund.status == "refund_pending"  # Stripe said pending; no webhook follows
+
+            stripe.refunds[refund.refund_id]["status"] = "succeeded"
+            found = events_reconcile.delay().get(timeout=60, disable_sync_subtasks=False)
+            assert found["refunds"] == {"checked": 1, "resent": 0}
+            refund.refresh_from_db()
+            payment.refresh_from_db()
+            assert (refund.status, payment.status) == ("refund_succeeded", "refunded")
+            wait_for(worker_idle, timeout=60)
+            assert len(stripe.refunds) == 1
+            assert OutboxEmail.objects.filter(template="refund_issued").count() == 1
+        finally:
+            on_worker["stop"]()
+            on_worker["start"]()

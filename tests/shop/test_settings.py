@@ -18,6 +18,7 @@ SERVICE_VARS = (
     "ALLOWED_HOSTS",
     "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    "PAYMENTS",
 )
 
 
@@ -103,9 +104,51 @@ def test_deploy_check_reports_no_warnings():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="shop.example",
+        STRIPE_SECRET_KEY="sk_live_configured",
+        STRIPE_WEBHOOK_SECRET="whsec_configured",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "shop.example",
+}
+
+
+def test_with_debug_off_and_no_stripe_keys_the_shop_refuses_to_start():
+    for command in (["check"], ["check", "--deploy"], ["migrate", "--check"]):
+        result = _manage(*command, **PRODUCTION)
+        assert result.returncode != 0, command
+        assert "shop.E001" in result.stderr and "shop.E002" in result.stderr, command
+
+
+def test_a_stripe_key_without_its_webhook_secret_refuses_to_start():
+    result = _manage("check", STRIPE_SECRET_KEY="sk_test_configured")
+    assert result.returncode != 0 and "shop.E002" in result.stderr
+    assert "shop.E001" not in result.stderr
+
+
+def test_a_key_that_is_not_a_stripe_key_refuses_to_start():
+    result = _manage(
+        "check", STRIPE_SECRET_KEY="pk_live_publishable", STRIPE_WEBHOOK_SECRET="whsec_x"
+    )
+    assert result.returncode != 0 and "shop.E004" in result.stderr
+
+
+def test_test_payments_in_production_must_be_asked_for_and_are_reported():
+    result = _manage("check", "--deploy", PAYMENTS="test", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "shop.W001" in result.stderr and "nothing is charged" in result.stderr
+    result = _manage("check", PAYMENTS="test", STRIPE_SECRET_KEY="sk_live_x", **PRODUCTION)
+    assert result.returncode != 0 and "shop.E003" in result.stderr
+
+
+def test_an_unknown_payments_mode_stops_the_start():
+    result = _manage("check", PAYMENTS="free")
+    assert result.returncode != 0 and "PAYMENTS='free': use stripe or test" in result.stderr
 
 
 def test_pages_carry_a_strict_content_security_policy(client, db):
