@@ -130,6 +130,7 @@ def _lists(world: World):
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_complete",
+    "accounts:landing",
 )
 def _accounts(world: World):
     new_password = {
@@ -150,6 +151,7 @@ def _accounts(world: World):
     yield Case(reverse("accounts:password_reset"), post={"email": "buyer@example.test"})
     yield Case(reverse("accounts:password_reset_done"))
     yield Case(reverse("accounts:password_reset_complete"))
+    yield Case(reverse("accounts:landing"))
 
 
 @walks("accounts:password_reset_confirm", "accounts:confirm")
@@ -268,27 +270,20 @@ def _all_commissions(world: World) -> list[Commission]:
     "commissions:detail",
     "commissions:messages",
     "commissions:message_post",
-    "commissions:quote_accept",
-    "commissions:quote_decline",
-    "commissions:withdraw",
+    "commissions:move",
     "commissions:resend",
     "commissions:quote",
-    "commissions:decline",
-    "commissions:convert",
-    "commissions:close",
     "commissions:heirloom",
-    "commissions:finished",
     "commissions:pay",
 )
-def _commission_moves(world: World):
+def _commission_pages(world: World):
+    from commissions.workflow import MOVES
+
     valid_until = (timezone.localdate() + timezone.timedelta(days=10)).isoformat()
     posts = {
         "detail": {},
         "messages": {},
         "message_post": {"body": "Walked by."},
-        "quote_accept": {},
-        "quote_decline": {"reason": "Walked away."},
-        "withdraw": {"reason": "Walked away."},
         "resend": {},
         "quote": {
             "price": "500",
@@ -297,16 +292,19 @@ def _commission_moves(world: World):
             "revision_rounds": "1",
             "valid_until": valid_until,
         },
-        "decline": {"reason": "Walked away."},
-        "convert": {},
-        "close": {},
         "heirloom": {"condition": "As walked."},
-        "finished": {},
     }
     for commission in _all_commissions(world):
         for name, post in posts.items():
             yield Case(reverse(f"commissions:{name}", args=[commission.reference]), post=post)
         yield Case(reverse("commissions:messages", args=[commission.reference]) + "?after=1")
+        # Every named move, by everyone, on a commission in every status; and a name that
+        # is no move.
+        for move in [*MOVES, "no_such_move"]:
+            yield Case(
+                reverse("commissions:move", args=[commission.reference, move]),
+                post={"reason": "Walked away."},
+            )
         for kind in ("deposit", "balance", "refund"):
             yield Case(reverse("commissions:pay", args=[commission.reference, kind]))
 
@@ -361,14 +359,12 @@ def _webhook(world: World):
 
 @walks("payments:test_checkout")
 def _test_checkout(world: World):
-    # Like Stripe's own hosted page, a checkout page is a bearer URL: whoever has it may
-    # pay (for the buyer's order, into the shop). Its id is long and random.
-    for session in TestCheckoutSession.objects.all():
+    # The test-payment page answers only the buyer whose payment it is.
+    for session in TestCheckoutSession.objects.select_related("payment__commission"):
         for action in ("pay", "cancel"):
             yield Case(
                 reverse("payments:test_checkout", args=[session.pk]),
                 post={"action": action},
-                link_holder=True,
             )
     yield Case(reverse("payments:test_checkout", args=["cs_local_nothing"]))
 
