@@ -32,7 +32,7 @@ def test_a_visitor_signs_up_on_a_phone(page):
     page.goto(confirmation_link(mail.outbox[0]))
     page.get_by_role("button", name="Confirm my email").click()
 
-    page.wait_for_url("**/accounts/")
+    page.wait_for_url("**/commissions/")  # a new buyer lands on their commissions
     assert "Welcome to Atelier" in page.locator(".messages").inner_text()
     page.screens.shot("account")
     assert User.objects.get(email="ada@example.test").is_active

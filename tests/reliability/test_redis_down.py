@@ -200,7 +200,8 @@ def shop_world(settings):
     )
     services.quote_accept(commission=paid, by=buyer)
     payment = payments.payment_start(commission=paid, by=buyer, kind="deposit")
-    events.event_apply(event_id=local.test_checkout_pay(payment.test_session)["received"])
+    local.test_checkout_pay(payment.test_session)
+    payments.payment_sync(payment=payment)
     paid.refresh_from_db()
     assert paid.status == Status.IN_PROGRESS
     return {"buyer": buyer, "maker": maker, "ring": ring, "question": question, "paid": paid}

@@ -53,7 +53,7 @@ def test_a_visitor_signs_up_confirms_by_the_emailed_link_and_is_logged_in(client
     user.refresh_from_db()
     assert not user.is_active
     response = client.post(link)
-    assert response.url == reverse("accounts:account")
+    assert response.url == reverse("accounts:landing")
     user.refresh_from_db()
     assert user.is_active and not user.pending_confirmation
     assert client.get(reverse("accounts:account")).context["user"] == user
@@ -181,7 +181,7 @@ def test_the_next_parameter_cannot_send_a_buyer_off_site(client, db, sent):
     link = _link(mail.outbox[0], "/accounts/confirm/")
     assert "evil" not in link
     response = client.post(link, {"next": "https://evil.example/steal"})
-    assert response.url == reverse("accounts:account")
+    assert response.url == reverse("accounts:landing")
 
 
 def test_the_next_parameter_brings_a_new_buyer_back_where_they_were(client, db, sent):

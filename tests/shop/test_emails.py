@@ -7,6 +7,7 @@ names, briefs, choices, notes, reasons and messages all written by an attacker. 
 email template that the story does not send fails the test, so it must be added here.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -14,11 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from commissions import messaging, services
-from commissions.payments import events, local
+from commissions.payments import local
 from commissions.payments import services as payments
 from makers.models import PersonalisationOption
 from makers.services import piece_refresh
@@ -144,9 +146,8 @@ def _quote(world, commission, days: int = 14):
 
 def _pay(commission, kind: str):
     payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
-    received = local.test_checkout_pay(payment.test_session)
-    events.event_apply(event_id=received["received"])
-    return payment
+    local.test_checkout_pay(payment.test_session)
+    return payments.payment_sync(payment=payment)
 
 
 def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_commit_callbacks):
@@ -175,7 +176,7 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         rework = _request(world, heirloom=True, heirloom_description=HOSTILE)
         _quote(world, rework)
         services.quote_accept(commission=rework, by=buyer)
-        # A second one waits for the slot, and gets it when the first is cancelled.
+        # A second one, whose deposit fails at the bank, then comes back not as asked.
         waiting = _request(world)
         _quote(world, waiting)
         services.quote_accept(commission=waiting, by=buyer)
@@ -183,10 +184,30 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         _pay(rework, "deposit")
     with run():
         services.heirloom_received(commission=rework, by=maker_user, condition=HOSTILE)
-        payments.payment_failed(
-            payment_id=payments.payment_start(commission=waiting, by=buyer, kind="deposit").pk,
-            reason=HOSTILE,
+        with transaction.atomic():
+            started = payments.payment_start(commission=waiting, by=buyer, kind="deposit")
+            payments.payment_failed(payments._locked(started.pk), reason=HOSTILE)
+    with run():
+        # A confirmation that is not what was asked: the buyer and the owner are told.
+        again = payments.payment_start(commission=waiting, by=buyer, kind="deposit")
+        session = local.session_retrieve(again.checkout_session_id)
+        payments.session_apply(
+            replace(
+                session,
+                status="complete",
+                payment_status="paid",
+                amount_total=1,
+                payment_intent=again.test_session.payment_intent,
+            )
         )
+    with run():
+        # Paid while the rework holds the only slot: it waits, and starts when the rework
+        # is finished.
+        queued = _request(world)
+        _quote(world, queued)
+        services.quote_accept(commission=queued, by=buyer)
+    with run():
+        _pay(queued, "deposit")
     with run():
         payments.commission_mark_finished(commission=rework, by=maker_user)
     with run():
