@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from commissions import services, workflow
+from commissions.journal import admin as journal_admin  # noqa: F401 - registers its admins
 from commissions.models import (
     Commission,
     Message,

@@ -89,6 +89,62 @@ def _pay(commission, kind: str):
     return payments.payment_sync(payment=payment)
 
 
+def _journal(commission, maker, buyer, secrets) -> None:
+    """The build journal of the commission at work: milestones (one done), an update with
+    a photo, a proof with a pin, a change order and a moved date."""
+    from commissions.journal.models import (
+        ChangeOrder,
+        DateChange,
+        Milestone,
+        ProofPin,
+        Update,
+        UpdatePhoto,
+    )
+
+    first = Milestone.objects.create(commission=commission, position=1, title="Sketch")
+    Milestone.objects.create(commission=commission, position=2, title="Cast")
+    first.done_at, first.done_by = timezone.now(), maker.user
+    first.save()
+    note = Update.objects.create(
+        commission=commission, author=maker.user, body="SECRET-UPDATE-BODY", milestone=first
+    )
+    UpdatePhoto.objects.create(update=note, image=_upload((40, 160, 40)), position=0)
+    proof = Update.objects.create(
+        commission=commission,
+        author=maker.user,
+        kind=Update.Kind.PROOF,
+        version=1,
+        decision=Update.Decision.PENDING,
+        body="SECRET-PROOF-BODY",
+    )
+    photo = UpdatePhoto.objects.create(update=proof, image=_upload((160, 40, 160)), position=0)
+    ProofPin.objects.create(
+        update=proof, photo=photo, author=buyer, number=1, x_pct=40, y_pct=60, comment="SECRET-PIN"
+    )
+    ChangeOrder.objects.create(
+        commission=commission, proof=proof, amount_cents=5000, reason="SECRET-CHANGE-ORDER"
+    )
+    DateChange.objects.create(
+        commission=commission,
+        old_date=timezone.localdate(),
+        new_date=timezone.localdate() + timedelta(days=7),
+        reason="SECRET-DATE-REASON",
+        by=maker.user,
+        kind=DateChange.Kind.MOVED,
+    )
+    party = frozenset({"buyer", "maker", "owner"})
+    secrets += [
+        Secret(s, party)
+        for s in (
+            "SECRET-UPDATE-BODY",
+            "SECRET-PROOF-BODY",
+            "SECRET-PIN",
+            "SECRET-CHANGE-ORDER",
+            "SECRET-DATE-REASON",
+        )
+    ]
+
+
 def build_world(settings) -> World:
     """Build it all inside the test's transaction; photos are rendered at once.
 
@@ -269,6 +325,7 @@ def build_world(settings) -> World:
         images=[_upload()],
     )
     secrets.append(Secret("SECRET-OTHER-BRIEF", frozenset({"other_buyer", "other_maker", "owner"})))
+    _journal(c["in_progress"], maker, buyer, secrets)
 
     # Every photo gets its sizes now, as the task would after commit.
     from shop.images.tasks import image_asset_models

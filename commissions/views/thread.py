@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commissions import messaging, selectors
 from commissions.forms import MessageForm
-from commissions.models import Commission, MessageAttachment, ReferenceImage
+from commissions.models import Commission, MessageAttachment, ReferenceImage, UpdatePhoto
 from commissions.views.commission import _page, _thread, page_context
 from commissions.workflow import NotAllowed
 
@@ -76,16 +76,21 @@ def message_post(request: HttpRequest, reference: str) -> HttpResponse:
 def private_image(
     request: HttpRequest, reference: str, kind: str, pk: int, filename: str
 ) -> HttpResponse:
-    """A reference photo or attachment, to the commission's buyer and maker only (and the
-    shop's staff, whose admin shows them)."""
+    """A reference photo ("r"), a message's attachment ("m") or an update's or proof's
+    photo ("u"), to the commission's buyer and maker only (and the shop's staff, whose
+    admin shows them)."""
     if request.user.is_authenticated and request.user.is_staff:
         commission = get_object_or_404(Commission, reference=reference)
     else:
         commission = selectors.commission_for_user(request.user, reference)
     if kind == "r":
         asset = ReferenceImage.objects.filter(pk=pk, commission=commission).first()
-    else:
+    elif kind == "u":
+        asset = UpdatePhoto.objects.filter(pk=pk, update__commission=commission).first()
+    elif kind == "m":
         asset = MessageAttachment.objects.filter(pk=pk, message__commission=commission).first()
+    else:
+        asset = None
     if asset is None:
         raise Http404("No photo here.")
     names = [asset.image.name] + [
