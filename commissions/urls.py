@@ -1,7 +1,7 @@
 from django.urls import path
 
 from commissions.payments import views as payments
-from commissions.views import commission, inbox, moves, requests, thread
+from commissions.views import commission, inbox, moves, proofs, requests, thread
 
 app_name = "commissions"
 
@@ -28,6 +28,27 @@ urlpatterns = [
     # The maker's pages on a commission: the quote form, the heirloom's arrival
     path("commissions/<str:reference>/quote/", commission.quote_new, name="quote"),
     path("commissions/<str:reference>/heirloom/", commission.heirloom_arrived, name="heirloom"),
+    # Design proofs (every version side by side), the buyer's answer, extra charges, the
+    # finished piece's photo, and a proof's thumbnail in an email (a signed link)
+    path("commissions/<str:reference>/proofs/", proofs.proof_list, name="proofs"),
+    path("commissions/<str:reference>/proofs/new/", proofs.proof_post, name="proof_post"),
+    path(
+        "commissions/<str:reference>/proofs/<int:version>/answer/",
+        proofs.proof_decide,
+        name="proof_decide",
+    ),
+    path(
+        "commissions/<str:reference>/change-orders/new/",
+        proofs.change_order_new,
+        name="change_order_new",
+    ),
+    path(
+        "commissions/<str:reference>/change-orders/<int:pk>/answer/",
+        proofs.change_order_answer,
+        name="change_order_answer",
+    ),
+    path("commissions/<str:reference>/finish/", proofs.finish, name="finish"),
+    path("emails/photos/<str:token>/", proofs.email_photo, name="email_photo"),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

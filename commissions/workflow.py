@@ -168,6 +168,8 @@ MOVES: dict[str, Move] = _moves(
         {MAKER},
         button="Mark the piece finished",
         done="Marked finished: the buyer is asked for the balance.",
+        # With a photo of the finished piece, after the design is approved (proofs).
+        page="commissions:finish",
     ),
     _m("balance_paid", [S.AWAITING_BALANCE], S.READY_TO_SHIP, {SYSTEM}),
     # The piece travels and arrives. (Carrier and tracking come with shipping; until

@@ -338,6 +338,70 @@ def _private_photos(world: World):
     )
 
 
+# --- Design proofs and change orders (commissions.views.proofs) ---------------------------------
+
+
+@walks(
+    "commissions:proofs",
+    "commissions:proof_post",
+    "commissions:proof_decide",
+    "commissions:change_order_new",
+    "commissions:change_order_answer",
+    "commissions:finish",
+)
+def _proof_pages(world: World):
+    from commissions.journal.models import ChangeOrder, UpdatePhoto
+
+    photo = UpdatePhoto.objects.filter(update__kind="proof").order_by("id").first()
+    orders = list(ChangeOrder.objects.values_list("pk", flat=True))
+    assert photo and orders, "the world needs a proof with a photo and a change order"
+    revise = {
+        "action": "revise",
+        "comment": "Walked.",
+        "pin_photo": str(photo.pk),
+        "pin_x": "12.5",
+        "pin_y": "40",
+        "pin_note": "Here.",
+    }
+    for commission in _all_commissions(world):
+        ref = commission.reference
+        yield Case(reverse("commissions:proofs", args=[ref]))
+        yield Case(
+            reverse("commissions:proof_post", args=[ref]), post={"body": "v"}, files=_photo_file
+        )
+        for version in (1, 2):
+            url = reverse("commissions:proof_decide", args=[ref, version])
+            yield Case(url, post={"action": "approve"})
+            yield Case(url, post=revise)
+        yield Case(
+            reverse("commissions:change_order_new", args=[ref]),
+            post={"amount": "50", "reason": "Walked."},
+        )
+        for pk in [*orders, 10**9]:
+            url = reverse("commissions:change_order_answer", args=[ref, pk])
+            yield Case(url, post={"action": "accept"})
+            yield Case(url, post={"action": "decline"})
+        yield Case(
+            reverse("commissions:finish", args=[ref]), post={"note": "Done."}, files=_photo_file
+        )
+
+
+@walks("commissions:email_photo")
+def _email_photos(world: World):
+    from commissions.journal import proofs
+    from commissions.journal.models import UpdatePhoto
+
+    # The signed link is the key: whoever holds it gets that one thumbnail, nothing more.
+    for photo in UpdatePhoto.objects.all():
+        yield Case(
+            reverse(
+                "commissions:email_photo", args=[proofs.email_photo_src(photo).rsplit("/", 2)[-2]]
+            ),
+            link_holder=True,
+        )
+    yield Case(reverse("commissions:email_photo", args=["not-a-signature"]), private_to=frozenset())
+
+
 # --- Payments ----------------------------------------------------------------------------------
 
 
@@ -605,6 +669,16 @@ class Owners:
                 ),
             )
             return self.of_commission(commission)
+        # The build journal's rows belong to their commission's buyer and maker.
+        if table in ("commissions_update", "commissions_changeorder", "commissions_milestone"):
+            return self.of_commission(row["commission_id"])
+        if table in ("commissions_updatephoto", "commissions_proofpin"):
+            from commissions.journal.models import Update
+
+            commission = Update.objects.filter(pk=row["update_id"]).values_list(
+                "commission_id", flat=True
+            )
+            return self.of_commission(commission.first())
         if table == "commissions_stripeevent":
             metadata = (row["payload"] or {}).get("data", {}).get("object", {}).get("metadata", {})
             commission = Commission.objects.filter(reference=metadata.get("commission")).first()

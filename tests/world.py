@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image
 
 from commissions import messaging, services, workflow
+from commissions.journal import proofs
 from commissions.models import Commission, Status
 from commissions.payments import local
 from commissions.payments import services as payments
@@ -281,7 +282,15 @@ def build_world(settings) -> World:
         processed_at=timezone.now(),
         outcome="already paid",
     )
-    payments.commission_mark_finished(commission=c["awaiting_balance"], by=maker.user)
+    # The quote includes a revision: the design is approved before the piece is finished,
+    # with a photo of it.
+    proofs.proof_post(
+        commission=c["awaiting_balance"], by=maker.user, body="The design", images=[_upload()]
+    )
+    proofs.proof_approve(commission=c["awaiting_balance"], by=buyer, version=1)
+    payments.commission_mark_finished(
+        commission=c["awaiting_balance"], by=maker.user, photos=[_upload((90, 60, 30))]
+    )
     payments.payment_start(commission=c["awaiting_balance"], by=buyer, kind="balance")
     for status in ("ready_to_ship", "shipped", "delivered", "completed", "scheduled"):
         c[status] = request(status)

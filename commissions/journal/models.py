@@ -95,6 +95,9 @@ class Update(models.Model):
         related_name="+",
     )
     decision_comment = models.TextField(blank=True)
+    # Posted as the maker marked the piece finished (commissions.journal.proofs): its photo
+    # goes with the request for the balance.
+    finished = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -152,6 +152,25 @@ def can_propose_change_order(commission: Commission) -> bool:
     )
 
 
+def summary(commission: Commission) -> dict:
+    """What the commission page shows of the proofs: the next step ("Approve the design"),
+    the allowance, an extra charge to answer, the finished piece's photo."""
+    quote = _accepted_quote(commission)
+    latest = latest_proof(commission)
+    return {
+        "latest": latest,
+        "waiting": latest if latest and latest.decision == D.PENDING else None,
+        "to_revise": latest if latest and latest.decision == D.REVISION else None,
+        "allowance": allowance(commission, quote),
+        "needs_approval": needs_approval(commission, quote),
+        "open_order": open_change_order(commission),
+        "extras": Money(extras_cents(commission), commission.currency),
+        "finished_photo": finished_photo(commission)
+        if commission.status != Status.IN_PROGRESS
+        else None,
+    }
+
+
 def email_photo_src(photo: UpdatePhoto | None) -> str:
     """An absolute link to a photo's thumbnail that a mail client can fetch (signed)."""
     if photo is None:
@@ -179,6 +198,7 @@ def _tell(commission: Commission, *, to: str, template: str, proof: Update | Non
         template=template,
         proof=proof,
         photo_src=email_photo_src(_first_photo(proof)),
+        photo_alt=f"Version {proof.version} of the design" if proof else "",
         proofs_url=settings.SITE_URL + reverse("commissions:proofs", args=[commission.reference]),
         **context,
     )
@@ -194,9 +214,7 @@ def _as(commission: Commission, by, role: str, what: str) -> None:
 
 
 @transaction.atomic
-def proof_post(
-    *, commission: Commission, by, body: str, images: list[ContentFile]
-) -> Update:
+def proof_post(*, commission: Commission, by, body: str, images: list[ContentFile]) -> Update:
     """The maker posts the next version of the design (1, 2, …) with 1 to 10 photos; the
     buyer is asked to approve it."""
     commission = commission_locked(commission)
@@ -234,10 +252,37 @@ def proof_post(
 
 def _touch(commission: Commission, now) -> None:
     """The commission has news: its page's poll and lists see it."""
-    fields = {"updated_at": now}
-    if hasattr(commission, "activity_at"):
-        fields["activity_at"] = now
-    Commission.objects.filter(pk=commission.pk).update(**fields)
+    Commission.objects.filter(pk=commission.pk).update(updated_at=now, activity_at=now)
+
+
+def finished_photos_add(
+    *, commission: Commission, by, photos: list[ContentFile], note: str = ""
+) -> UpdatePhoto | None:
+    """The photos of the finished piece, as an update on the timeline; the first goes with
+    the request for the balance. Runs inside `commission_mark_finished`'s transaction."""
+    photos = list(photos)[:MAX_PHOTOS]
+    if not photos:
+        return None
+    update = Update.objects.create(
+        commission=commission,
+        author=by,
+        body=note.strip()[:MAX_TEXT] or "The piece is finished.",
+        finished=True,
+    )
+    made = [
+        UpdatePhoto.objects.create(update=update, image=image, position=position)
+        for position, image in enumerate(photos)
+    ]
+    for photo in made:
+        queue_renditions(photo)
+    _touch(commission, update.created_at)
+    return made[0]
+
+
+def finished_photo(commission: Commission) -> UpdatePhoto | None:
+    """The photo of the finished piece the maker sent with the balance request."""
+    update = commission.updates.filter(finished=True).order_by("-created_at", "-id").first()
+    return _first_photo(update)
 
 
 # --- The buyer answers --------------------------------------------------------------------------
@@ -389,9 +434,7 @@ def change_order_propose(
 
 
 @transaction.atomic
-def change_order_answer(
-    *, commission: Commission, by, order_id: int, accept: bool
-) -> ChangeOrder:
+def change_order_answer(*, commission: Commission, by, order_id: int, accept: bool) -> ChangeOrder:
     """The buyer accepts the extra charge (added to the balance) or declines it. Answered
     once: a second answer is refused."""
     commission = commission_locked(commission)

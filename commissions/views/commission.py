@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from commissions import messaging, selectors, services, workflow
 from commissions.forms import HeirloomArrivalForm, MessageForm, MoveForm, QuoteForm, ResendForm
+from commissions.journal import proofs
 from commissions.models import Quote, Status
 from commissions.payments import services as payment_services
 from commissions.views._common import act
@@ -77,6 +78,9 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         "processing": any(p.status == "processing" for p in payments),
         "test_payments": test_mode(),
         "today": timezone.localdate(),
+        # Design proofs and extra charges (commissions.journal.proofs).
+        "proofs": proofs.summary(commission),
+        "balance": payment_services.balance(commission),
     }
 
 
