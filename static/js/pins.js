@@ -2,7 +2,8 @@
 // opens a box for what to change at that spot. Each pin is kept as percentages of the
 // photo's width and height, so it lands on the same spot however large the photo is
 // drawn. The pins travel with the revision form as ordinary fields (pin_photo, pin_x,
-// pin_y, pin_note); without this file the form still takes a plain comment.
+// pin_y, pin_note); without this file (or without a pointer) the form still takes a plain
+// comment.
 (() => {
   const SVG = "http://www.w3.org/2000/svg";
 
@@ -108,22 +109,9 @@
     );
   });
 
-  // From the keyboard: Enter or Space drops a pin in the middle of the photo.
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" && event.key !== " ") return;
-    const frame = event.target.closest && event.target.closest(".proof-photo[data-pin-form] .proof-photo__frame");
-    if (!frame || event.target !== frame) return;
-    event.preventDefault();
-    addPin(frame.closest(".proof-photo"), 50, 50);
-  });
-
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll(".proof-photo[data-pin-form]").forEach((figure) => {
       if (!formFor(figure)) return;
-      const frame = figure.querySelector(".proof-photo__frame");
-      frame.tabIndex = 0;
-      frame.setAttribute("role", "button");
-      frame.setAttribute("aria-label", "Pin a comment to a spot on this photo");
       figure.classList.add("proof-photo--pinnable");
     });
     document.querySelectorAll("[data-pin-hint]").forEach((hint) => {

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissions import messaging, services
+from commissions.journal import proofs
 from commissions.payments import local
 from commissions.payments import services as payments
 from makers.models import PersonalisationOption
@@ -84,12 +85,18 @@ def assert_html_is_safe(html: str, label: str) -> None:
             if not href.startswith(settings.SITE_URL):
                 assert href in (text, f"mailto:{text}"), (label, href, text)
             continue
+        if tag == "img":
+            # Only our own photo thumbnails (a proof, the finished piece), by signed link.
+            src = attributes.get("src", "")
+            assert src.startswith(settings.SITE_URL + "/emails/photos/"), (label, src)
+            assert not any(name.startswith("on") for name in attributes), (label, attributes)
+            continue
         assert tag in OUR_TAGS, (label, tag, attributes)
         for name, value in attributes.items():
             assert not name.startswith("on"), (label, tag, name)
             if name == "href":
                 assert urlsplit(value).scheme in ("http", "https", "mailto"), (label, value)
-    assert "<script" not in html and "<form" not in html and "<img" not in html, label
+    assert "<script" not in html and "<form" not in html, label
 
 
 def email_templates() -> set[str]:
@@ -142,6 +149,15 @@ def _quote(world, commission, days: int = 14):
         valid_until=timezone.localdate() + timedelta(days=days),
         note=HOSTILE,
     )
+
+
+def _photo():
+    from django.core.files.base import ContentFile
+
+    from shop.images.pipeline import check_upload
+    from tests.world import photo_bytes
+
+    return check_upload(ContentFile(photo_bytes(), name="p.jpg"))
 
 
 def _pay(commission, kind: str):
@@ -209,7 +225,29 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
     with run():
         _pay(queued, "deposit")
     with run():
-        payments.commission_mark_finished(commission=rework, by=maker_user)
+        # Design proofs: revisions with pins, past the allowance an extra charge accepted
+        # and one declined, then the approval; finished with a photo.
+        def pin(proof):
+            return [proofs.PinInput(proof.photos.first().pk, 10, 20, HOSTILE[:400])]
+
+        for version in (1, 2, 3, 4):
+            proof = proofs.proof_post(
+                commission=rework, by=maker_user, body=HOSTILE, images=[_photo()]
+            )
+            if version < 4:
+                proofs.proof_request_revision(
+                    commission=rework, by=buyer, version=version, comment=HOSTILE, pins=pin(proof)
+                )
+            if version == 3:
+                for accept in (True, False):
+                    order = proofs.change_order_propose(
+                        commission=rework, by=maker_user, amount_cents=5000, reason=HOSTILE
+                    )
+                    proofs.change_order_answer(
+                        commission=rework, by=buyer, order_id=order.pk, accept=accept
+                    )
+        proofs.proof_approve(commission=rework, by=buyer, version=4)
+        payments.commission_mark_finished(commission=rework, by=maker_user, photos=[_photo()])
     with run():
         _pay(rework, "balance")
     with run():
@@ -242,6 +280,9 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
     assert len(html_parts) == len(mail.outbox) == len(rows)
     for subject, html in html_parts:
         assert_html_is_safe(html, subject)
+    # The proof emails and the balance request carry their photo's thumbnail.
+    with_photo = {subject for subject, html in html_parts if "/emails/photos/" in html}
+    assert len(with_photo) >= 5, with_photo
     # The hostile text did reach the emails, as text.
     shown = "\n".join(html for _, html in html_parts)
     for text in ("&lt;form action=&quot;", "&lt;/form&gt;", "onerror=&quot;alert(1)&quot;"):
