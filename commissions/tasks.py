@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from commissions import bench, services
+from commissions.journal import services as journal
 
 # The payment tasks live beside the payments code; importing them registers them.
 from commissions.payments.tasks import (  # noqa: F401
@@ -28,3 +29,13 @@ def quotes_expire() -> int:
 @shared_task
 def benches_fill() -> int:
     return bench.benches_fill()
+
+
+@shared_task
+def promised_dates_check() -> int:
+    return journal.promised_dates_check()
+
+
+@shared_task
+def update_reminders() -> int:
+    return journal.update_reminders()

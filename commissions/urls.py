@@ -1,7 +1,7 @@
 from django.urls import path
 
 from commissions.payments import views as payments
-from commissions.views import commission, inbox, moves, proofs, requests, thread
+from commissions.views import commission, inbox, journal, moves, proofs, requests, thread
 
 app_name = "commissions"
 
@@ -28,8 +28,24 @@ urlpatterns = [
     # The maker's pages on a commission: the quote form, the heirloom's arrival
     path("commissions/<str:reference>/quote/", commission.quote_new, name="quote"),
     path("commissions/<str:reference>/heirloom/", commission.heirloom_arrived, name="heirloom"),
-    # Design proofs (every version side by side), the buyer's answer, extra charges, the
-    # finished piece's photo, and a proof's thumbnail in an email (a signed link)
+    # The build journal: updates from the bench, milestones, the promised date
+    path("commissions/<str:reference>/updates/new/", journal.update_new, name="update_new"),
+    path(
+        "commissions/<str:reference>/milestones/tick/",
+        journal.milestone_tick,
+        name="milestone_tick",
+    ),
+    path("commissions/<str:reference>/promised/move/", journal.date_move, name="date_move"),
+    path("commissions/<str:reference>/promised/agree/", journal.date_agree, name="date_agree"),
+    path(
+        "commissions/<str:reference>/promised/cancel/",
+        journal.cancel_request,
+        name="cancel_request",
+    ),
+    # The one photo an email shows, by a signed link (an email client has no session)
+    path("commissions/photos/<str:token>/thumb.jpg", journal.email_photo, name="email_photo"),
+    # Design proofs (every version side by side), the buyer's answer, extra charges and the
+    # finished piece's photo
     path("commissions/<str:reference>/proofs/", proofs.proof_list, name="proofs"),
     path("commissions/<str:reference>/proofs/new/", proofs.proof_post, name="proof_post"),
     path(
@@ -48,7 +64,6 @@ urlpatterns = [
         name="change_order_answer",
     ),
     path("commissions/<str:reference>/finish/", proofs.finish, name="finish"),
-    path("emails/photos/<str:token>/", proofs.email_photo, name="email_photo"),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

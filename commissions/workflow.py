@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from commissions.activity import activity_touch
 from commissions.models import Commission, Quote, Status, StatusChange
 
 BUYER, MAKER, OWNER, SYSTEM = "buyer", "maker", "owner", "system"
@@ -312,6 +313,7 @@ def advance(commission: Commission, name: str, *, by, note: str = "") -> StatusC
     commission.status = move.to
     commission.status_changed_at = timezone.now()
     commission.save(update_fields=["status", "status_changed_at", "updated_at"])
+    activity_touch(commission.pk)
     return StatusChange.objects.create(
         commission=commission,
         from_status=frm,
@@ -332,6 +334,7 @@ def _refusal(frm: str, move: Move) -> str:
 
 def log_opening(commission: Commission, *, by, role: str, note: str = "") -> StatusChange:
     """The first log row, for a commission created straight into its first status."""
+    activity_touch(commission.pk)
     return StatusChange.objects.create(
         commission=commission,
         from_status="",

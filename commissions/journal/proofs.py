@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
@@ -21,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissions import workflow
+from commissions.activity import activity_touch
 from commissions.emails import notify
+from commissions.journal import emails
 from commissions.journal.models import ChangeOrder, ProofPin, Update, UpdatePhoto
 from commissions.locks import commission_locked
 from commissions.models import Commission, Quote, Status
@@ -34,10 +35,6 @@ from shop.money import Money
 MAX_PHOTOS = 10
 MAX_PINS = 30
 MAX_TEXT = 5000
-# A proof's thumbnail in an email is fetched by the mail client, which has no session: the
-# link carries a signature instead, for this photo's small size only, and lasts this long.
-EMAIL_PHOTO_SALT = "commissions.email-photo"
-EMAIL_PHOTO_MAX_AGE = 60 * 60 * 24 * 365
 
 D = Update.Decision
 
@@ -172,19 +169,8 @@ def summary(commission: Commission) -> dict:
 
 
 def email_photo_src(photo: UpdatePhoto | None) -> str:
-    """An absolute link to a photo's thumbnail that a mail client can fetch (signed)."""
-    if photo is None:
-        return ""
-    token = signing.dumps(photo.pk, salt=EMAIL_PHOTO_SALT, compress=True)
-    return settings.SITE_URL + reverse("commissions:email_photo", args=[token])
-
-
-def email_photo_from_token(token: str) -> UpdatePhoto | None:
-    try:
-        pk = signing.loads(token, salt=EMAIL_PHOTO_SALT, max_age=EMAIL_PHOTO_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return UpdatePhoto.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    """An absolute, signed link to a photo's thumbnail that a mail client can fetch."""
+    return emails.photo_link(photo)
 
 
 def _first_photo(update: Update | None) -> UpdatePhoto | None:
@@ -197,7 +183,7 @@ def _tell(commission: Commission, *, to: str, template: str, proof: Update | Non
         to=to,
         template=template,
         proof=proof,
-        photo_src=email_photo_src(_first_photo(proof)),
+        photo_url=email_photo_src(_first_photo(proof)),
         photo_alt=f"Version {proof.version} of the design" if proof else "",
         proofs_url=settings.SITE_URL + reverse("commissions:proofs", args=[commission.reference]),
         **context,
@@ -245,14 +231,17 @@ def proof_post(*, commission: Commission, by, body: str, images: list[ContentFil
     )
     for position, image in enumerate(images):
         queue_renditions(UpdatePhoto.objects.create(update=proof, image=image, position=position))
-    _touch(commission, now)
+    _touch(commission, now, news=True)
     _tell(commission, to=commission.buyer.email, template="proof_awaiting", proof=proof)
     return proof
 
 
-def _touch(commission: Commission, now) -> None:
-    """The commission has news: its page's poll and lists see it."""
-    Commission.objects.filter(pk=commission.pk).update(updated_at=now, activity_at=now)
+def _touch(commission: Commission, now, *, news: bool = False) -> None:
+    """The commission has a new timeline entry: the open page's poll sees it. A proof or
+    the finished piece's photos are also news from the bench (no reminder is due)."""
+    fields = {"updated_at": now, **({"last_update_at": now} if news else {})}
+    Commission.objects.filter(pk=commission.pk).update(**fields)
+    activity_touch(commission.pk)
 
 
 def finished_photos_add(
@@ -275,7 +264,7 @@ def finished_photos_add(
     ]
     for photo in made:
         queue_renditions(photo)
-    _touch(commission, update.created_at)
+    _touch(commission, update.created_at, news=True)
     return made[0]
 
 

@@ -7,6 +7,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def stamp_existing(apps, schema_editor):
+    """Commissions made before the cursor start it at their last change."""
+    Commission = apps.get_model("commissions", "Commission")
+    Commission.objects.filter(activity_at__isnull=True).update(activity_at=models.F("updated_at"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -178,4 +184,5 @@ class Migration(migrations.Migration):
             model_name='proofpin',
             constraint=models.UniqueConstraint(fields=('update', 'number'), name='proof_pin_number_unique'),
         ),
+        migrations.RunPython(stamp_existing, migrations.RunPython.noop),
     ]

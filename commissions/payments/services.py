@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissions import bench, locks, workflow
+from commissions.activity import activity_touch
 from commissions.journal import proofs
 from commissions.models import Commission, Quote, Status
 from commissions.payments import provider, states
@@ -383,6 +384,7 @@ def _mismatched(
             payment_intent_id=session.payment_intent,
             failure_reason=reason,
         )
+        activity_touch(target.commission_id)
         first = True
     if taken and not target.payment_intent_id:
         target.payment_intent_id = session.payment_intent
@@ -517,6 +519,7 @@ def refund_start(*, payment: Payment, reason: str, taken: Money | None = None) -
         status=P.REFUND_PENDING,
         failure_reason=reason,
     )
+    activity_touch(refund.commission_id)
     enqueue_on_commit(REFUND_TASK, refund.pk)
     return refund
 
@@ -629,6 +632,7 @@ def refund_apply(
             status=P.REFUND_PENDING,
             failure_reason="Refunded outside the shop (in the Stripe dashboard).",
         )
+        activity_touch(row.commission_id)
         _attention(
             row,
             f"A refund of {amount} was made outside the shop (in Stripe) for "
@@ -775,7 +779,7 @@ def commission_mark_finished(
         template="balance_due",
         balance=Money(balance_cents, commission.currency),
         extras=Money(proofs.extras_cents(commission), commission.currency),
-        photo_src=proofs.email_photo_src(finished),
+        photo_url=proofs.email_photo_src(finished),
         photo_alt="The finished piece",
     )
     return commission

@@ -1,14 +1,14 @@
 """Design proofs: every version side by side with its pins, the buyer's answer, the maker's
-next version and extra charges; the finished piece's photo; a proof's thumbnail in emails."""
+next version and extra charges; the finished piece's photo."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from commissions import selectors, workflow
+from commissions import selectors, timeline, workflow
 from commissions.journal import proofs
 from commissions.journal.proof_forms import ChangeOrderForm, FinishForm, ProofForm, RevisionForm
 from commissions.models import Status
@@ -198,19 +198,46 @@ def finish(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@require_GET
-def email_photo(request: HttpRequest, token: str) -> HttpResponse:
-    """A proof's (or the finished piece's) small photo for an email, by a signed link: the
-    mail client has no session. Only the thumbnail size is ever served here."""
-    photo = proofs.email_photo_from_token(token)
-    name = photo.rendition_name("thumb", "jpeg") if photo else None
-    if not name:
-        raise Http404("No photo here.")
-    storage = photo.image.storage
-    try:
-        path = storage.path(name)
-    except NotImplementedError:
-        return redirect(storage.url(name))
-    response = FileResponse(open(path, "rb"), content_type="image/jpeg")  # noqa: SIM115
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+# --- The next step at the top of the timeline (commissions.timeline.NEXT_STEPS) ------------------
+
+
+def _latest_proof(journal: timeline.Journal):
+    return next((u for u in reversed(journal.updates) if u.kind == "proof"), None)
+
+
+def _open_orders(journal: timeline.Journal) -> list:
+    return [
+        e.obj for e in journal.entries if e.kind == "change_order" and e.obj.status == "proposed"
+    ]
+
+
+def _buyer_steps(commission, journal: timeline.Journal, today) -> list[timeline.Hint]:
+    hints, latest = [], _latest_proof(journal)
+    if latest is not None and latest.decision == "pending":
+        href = _proofs_url(commission, f"v{latest.version}")
+        hints.append(timeline.Hint("Approve the design", href, urgent=True))
+    for order in _open_orders(journal):
+        hints.append(
+            timeline.Hint(
+                f"Accept or decline an extra charge of {order.amount}",
+                _proofs_url(commission, "change-orders"),
+                urgent=True,
+            )
+        )
+    return hints
+
+
+def _maker_steps(commission, journal: timeline.Journal, today) -> list[timeline.Hint]:
+    latest = _latest_proof(journal)
+    if commission.status != Status.IN_PROGRESS or latest is None:
+        return []
+    if latest.decision == "revision" and not _open_orders(journal):
+        words = f"Post version {latest.version + 1} of the design: the buyer asked for changes"
+        return [timeline.Hint(words, _proofs_url(commission), urgent=True)]
+    return []
+
+
+# Registered once, when the URLs load this module; the timeline asks each role's steps.
+for _role, _step in ((workflow.BUYER, _buyer_steps), (workflow.MAKER, _maker_steps)):
+    if _step not in timeline.NEXT_STEPS.setdefault(_role, []):
+        timeline.NEXT_STEPS[_role].insert(0, _step)

@@ -332,7 +332,7 @@ def test_the_maker_posts_a_proof_and_the_buyer_pins_and_asks_for_a_revision_by_t
     assert 'cx="70.50%"' in page and 'cy="10.00%"' in page
     assert "Stone &lt;b&gt;higher&lt;/b&gt;" in page and "1 of 2 revisions used" in page
     email = OutboxEmail.objects.get(template="proof_revision")
-    assert "2. Stone <b>higher</b>" in email.body_text and "/emails/photos/" in email.body_html
+    assert "2. Stone <b>higher</b>" in email.body_text and "/commissions/photos/" in email.body_html
 
     # The maker sees the pins, posts v2; the page shows v1 and v2 side by side.
     client.force_login(maker.user)
@@ -382,7 +382,7 @@ def test_the_emailed_thumbnail_is_served_by_its_signed_link_only(client, at_work
     render_renditions(proof_photo)
     response = client.get(src)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    tampered = src.replace("/emails/photos/", "/emails/photos/x")
+    tampered = src.replace("/commissions/photos/", "/commissions/photos/x")
     assert client.get(tampered).status_code == 404
 
 

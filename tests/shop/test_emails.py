@@ -88,7 +88,7 @@ def assert_html_is_safe(html: str, label: str) -> None:
         if tag == "img":
             # Only our own photo thumbnails (a proof, the finished piece), by signed link.
             src = attributes.get("src", "")
-            assert src.startswith(settings.SITE_URL + "/emails/photos/"), (label, src)
+            assert src.startswith(settings.SITE_URL + "/commissions/photos/"), (label, src)
             assert not any(name.startswith("on") for name in attributes), (label, attributes)
             continue
         assert tag in OUR_TAGS, (label, tag, attributes)
@@ -281,7 +281,7 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
     for subject, html in html_parts:
         assert_html_is_safe(html, subject)
     # The proof emails and the balance request carry their photo's thumbnail.
-    with_photo = {subject for subject, html in html_parts if "/emails/photos/" in html}
+    with_photo = {subject for subject, html in html_parts if "/commissions/photos/" in html}
     assert len(with_photo) >= 5, with_photo
     # The hostile text did reach the emails, as text.
     shown = "\n".join(html for _, html in html_parts)
