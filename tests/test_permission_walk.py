@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -35,7 +36,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from commissions.models import Commission, MessageAttachment, ReferenceImage
+from commissions.journal.emails import photo_link
+from commissions.models import Commission, MessageAttachment, ReferenceImage, UpdatePhoto
 from commissions.payments.models import Payment, TestCheckoutSession
 from makers.models import PiecePhoto
 from tests.world import PASSWORD, ROLES, World, build_world, photo_bytes
@@ -297,7 +299,9 @@ def _commission_pages(world: World):
     for commission in _all_commissions(world):
         for name, post in posts.items():
             yield Case(reverse(f"commissions:{name}", args=[commission.reference]), post=post)
-        yield Case(reverse("commissions:messages", args=[commission.reference]) + "?after=1")
+        poll = reverse("commissions:messages", args=[commission.reference])
+        yield Case(poll + "?since=1")
+        yield Case(poll + f"?since={10**17}&state=x")  # nothing newer: the 204
         # Every named move, by everyone, on a commission in every status; and a name that
         # is no move.
         for move in [*MOVES, "no_such_move"]:
@@ -311,12 +315,20 @@ def _commission_pages(world: World):
 
 @walks("commissions:image")
 def _private_photos(world: World):
-    assets = [*ReferenceImage.objects.all(), *MessageAttachment.objects.all()]
+    assets = [
+        *ReferenceImage.objects.all(),
+        *MessageAttachment.objects.all(),
+        *UpdatePhoto.objects.all(),
+    ]
     assert assets, "the world needs private photos"
+    assert UpdatePhoto.objects.exists(), "the world needs update photos"
     for asset in assets:
-        commission = (
-            asset.commission if isinstance(asset, ReferenceImage) else asset.message.commission
-        )
+        if isinstance(asset, ReferenceImage):
+            commission = asset.commission
+        elif isinstance(asset, UpdatePhoto):
+            commission = asset.update.commission
+        else:
+            commission = asset.message.commission
         readers = (
             frozenset({"buyer", "maker", "owner"})
             if commission.buyer_id == world.user("buyer").pk
@@ -336,6 +348,39 @@ def _private_photos(world: World):
     yield Case(
         reverse("commissions:image", args=[other, "z", 10**20, "x.jpg"]), private_to=frozenset()
     )
+
+
+@walks(
+    "commissions:update_new",
+    "commissions:milestone_tick",
+    "commissions:date_move",
+    "commissions:date_agree",
+    "commissions:cancel_request",
+)
+def _journal_pages(world: World):
+    soon = (timezone.localdate() + timezone.timedelta(days=20)).isoformat()
+    # Where each can act (at work, late, queued), where none can (before and after), and
+    # the other buyer's: every refusal path without walking every status again.
+    statuses = ("in_progress", "awaiting_deposit", "scheduled", "requested", "completed")
+    for commission in [*(world.commissions[s] for s in statuses), world.other_commission]:
+        ref = [commission.reference]
+        yield Case(reverse("commissions:update_new", args=ref))
+        yield Case(
+            reverse("commissions:update_new", args=ref),
+            post={"body": "Walked at the bench.", "shareable": "on"},
+            files=_photo_file,
+        )
+        for milestone in commission.milestones.all()[:1]:
+            yield Case(
+                reverse("commissions:milestone_tick", args=ref),
+                post={"milestone": milestone.pk, "note": "Walked."},
+            )
+        yield Case(
+            reverse("commissions:date_move", args=ref),
+            post={"new_date": soon, "reason": "Walked the date."},
+        )
+        yield Case(reverse("commissions:date_agree", args=ref), post={"new_date": soon})
+        yield Case(reverse("commissions:cancel_request", args=ref), post={"reason": "Walked."})
 
 
 # --- Design proofs and change orders (commissions.views.proofs) ---------------------------------
@@ -363,7 +408,9 @@ def _proof_pages(world: World):
         "pin_y": "40",
         "pin_note": "Here.",
     }
-    for commission in _all_commissions(world):
+    # Where each can act (at work; finished), where none can, and the other buyer's.
+    statuses = ("in_progress", "awaiting_balance", "scheduled", "requested", "completed")
+    for commission in [*(world.commissions[s] for s in statuses), world.other_commission]:
         ref = commission.reference
         yield Case(reverse("commissions:proofs", args=[ref]))
         yield Case(
@@ -388,18 +435,14 @@ def _proof_pages(world: World):
 
 @walks("commissions:email_photo")
 def _email_photos(world: World):
-    from commissions.journal import proofs
-    from commissions.journal.models import UpdatePhoto
-
-    # The signed link is the key: whoever holds it gets that one thumbnail, nothing more.
+    # The signed link is the key: whoever holds it sees that one thumbnail (an email's
+    # reader has no session), so it is not private to anyone; a link not signed by us
+    # shows nothing.
     for photo in UpdatePhoto.objects.all():
-        yield Case(
-            reverse(
-                "commissions:email_photo", args=[proofs.email_photo_src(photo).rsplit("/", 2)[-2]]
-            ),
-            link_holder=True,
-        )
-    yield Case(reverse("commissions:email_photo", args=["not-a-signature"]), private_to=frozenset())
+        yield Case(photo_link(photo).removeprefix(settings.SITE_URL), link_holder=True)
+    yield Case(
+        reverse("commissions:email_photo", args=["1:forged:signature"]), private_to=frozenset()
+    )
 
 
 # --- Payments ----------------------------------------------------------------------------------
@@ -455,6 +498,10 @@ def _media(world: World):
             yield Case("/media/" + name, private_to=readers)
     yield Case("/media/../settings.py", private_to=frozenset())
     yield Case("/media/commissions/references/nothing.jpg", private_to=frozenset())
+    # Update photos live in the private storage: never served as media, to anyone.
+    for photo in UpdatePhoto.objects.all():
+        for name in filter(None, [photo.image.name, photo.rendition_name("thumb", "jpeg")]):
+            yield Case("/media/" + name, private_to=frozenset())
 
 
 # --- The owner's office ------------------------------------------------------------------------------

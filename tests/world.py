@@ -90,28 +90,26 @@ def _pay(commission, kind: str):
     return payments.payment_sync(payment=payment)
 
 
-def _journal(commission, maker, buyer, secrets) -> None:
-    """The build journal of the commission at work: milestones (one done), an update with
-    a photo, a proof with a pin, a change order and a moved date."""
-    from commissions.journal.models import (
-        ChangeOrder,
-        DateChange,
-        Milestone,
-        ProofPin,
-        Update,
-        UpdatePhoto,
-    )
+def _journal(c: dict, maker, buyer, secrets) -> None:
+    """The build journals: at work, milestones (one ticked off), an update with a photo, a
+    proof with a pin, a change order and a moved date; awaiting its deposit, a promised
+    date gone by and the buyer's request to cancel."""
+    from commissions.journal import services as journal
+    from commissions.journal.models import ChangeOrder, ProofPin, Update, UpdatePhoto
 
-    first = Milestone.objects.create(commission=commission, position=1, title="Sketch")
-    Milestone.objects.create(commission=commission, position=2, title="Cast")
-    first.done_at, first.done_by = timezone.now(), maker.user
-    first.save()
-    note = Update.objects.create(
-        commission=commission, author=maker.user, body="SECRET-UPDATE-BODY", milestone=first
+    at_work = c["in_progress"]
+    first, _ = at_work.milestones.all()
+    journal.update_post(
+        commission=at_work,
+        by=maker.user,
+        body="SECRET-UPDATE-BODY",
+        images=[_upload((40, 160, 40))],
+        milestone_id=first.pk,
+        milestone_done=True,
+        shareable=True,
     )
-    UpdatePhoto.objects.create(update=note, image=_upload((40, 160, 40)), position=0)
     proof = Update.objects.create(
-        commission=commission,
+        commission=at_work,
         author=maker.user,
         kind=Update.Kind.PROOF,
         version=1,
@@ -123,16 +121,20 @@ def _journal(commission, maker, buyer, secrets) -> None:
         update=proof, photo=photo, author=buyer, number=1, x_pct=40, y_pct=60, comment="SECRET-PIN"
     )
     ChangeOrder.objects.create(
-        commission=commission, proof=proof, amount_cents=5000, reason="SECRET-CHANGE-ORDER"
+        commission=at_work, proof=proof, amount_cents=5000, reason="SECRET-CHANGE-ORDER"
     )
-    DateChange.objects.create(
-        commission=commission,
-        old_date=timezone.localdate(),
-        new_date=timezone.localdate() + timedelta(days=7),
-        reason="SECRET-DATE-REASON",
+    journal.promised_date_move(
+        commission=at_work,
         by=maker.user,
-        kind=DateChange.Kind.MOVED,
+        new_date=at_work.promised_by + timedelta(days=7),
+        reason="SECRET-DATE-REASON",
     )
+    late = c["awaiting_deposit"]
+    Commission.objects.filter(pk=late.pk).update(
+        promised_by=timezone.localdate() - timedelta(days=2)
+    )
+    journal.promised_dates_check()
+    journal.cancel_request(commission=late, by=buyer, reason="SECRET-CANCEL-REASON")
     party = frozenset({"buyer", "maker", "owner"})
     secrets += [
         Secret(s, party)
@@ -142,6 +144,7 @@ def _journal(commission, maker, buyer, secrets) -> None:
             "SECRET-PIN",
             "SECRET-CHANGE-ORDER",
             "SECRET-DATE-REASON",
+            "SECRET-CANCEL-REASON",
         )
     ]
 
@@ -334,7 +337,7 @@ def build_world(settings) -> World:
         images=[_upload()],
     )
     secrets.append(Secret("SECRET-OTHER-BRIEF", frozenset({"other_buyer", "other_maker", "owner"})))
-    _journal(c["in_progress"], maker, buyer, secrets)
+    _journal(c, maker, buyer, secrets)
 
     # Every photo gets its sizes now, as the task would after commit.
     from shop.images.tasks import image_asset_models

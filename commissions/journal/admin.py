@@ -45,6 +45,37 @@ class LateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LateMilestoneFilter(admin.SimpleListFilter):
+    """On the commission list: those with a milestone past its date and not done."""
+
+    title = "milestones"
+    parameter_name = "milestone_late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "A milestone is late")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            late = Milestone.objects.filter(done_at__isnull=True, due_on__lt=timezone.localdate())
+            return queryset.filter(pk__in=late.values("commission_id"))
+        return queryset
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    can_delete = False
+    fields = ["position", "title", "due_on", "done_at", "late", "note"]
+    readonly_fields = fields
+
+    @admin.display(description="Late", boolean=True)
+    def late(self, obj):
+        return obj.is_late(timezone.localdate())
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["commission", "position", "title", "due_on", "done_at", "late"]

@@ -15,16 +15,20 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from commissions import messaging, services
 from commissions.journal import proofs
+from commissions.journal import services as journal
+from commissions.models import Commission
 from commissions.payments import local
 from commissions.payments import services as payments
 from makers.models import PersonalisationOption
 from makers.services import piece_refresh
+from shop.images.pipeline import check_upload
 from shop.notifications.models import OutboxEmail
 from tests.conftest import ROOT
 from tests.factories import (
@@ -34,6 +38,7 @@ from tests.factories import (
     PieceFactory,
     PiecePhotoFactory,
     UserFactory,
+    jpeg_bytes,
 )
 
 EVIL = "evil.example"
@@ -48,6 +53,8 @@ SHORT = f'<a href="https://{EVIL}">x</a><img src=x onerror=y>'
 
 # Elements our own email layouts use; anything else came from someone's text.
 OUR_TAGS = {"html", "body", "table", "tr", "td", "p", "a", "strong", "br"}
+# The one image an email may show: a photo from the bench, by the shop's signed link.
+PHOTO_LINKS = settings.SITE_URL + "/commissions/photos/"
 
 
 class _Elements(HTMLParser):
@@ -86,12 +93,11 @@ def assert_html_is_safe(html: str, label: str) -> None:
                 assert href in (text, f"mailto:{text}"), (label, href, text)
             continue
         if tag == "img":
-            # Only our own photo thumbnails (a proof, the finished piece), by signed link.
-            src = attributes.get("src", "")
-            assert src.startswith(settings.SITE_URL + "/commissions/photos/"), (label, src)
-            assert not any(name.startswith("on") for name in attributes), (label, attributes)
-            continue
-        assert tag in OUR_TAGS, (label, tag, attributes)
+            # Only the shop's own signed thumbnail of a photo from the bench.
+            assert attributes.get("src", "").startswith(PHOTO_LINKS), (label, attributes)
+            assert attributes.get("alt"), (label, attributes)
+        else:
+            assert tag in OUR_TAGS, (label, tag, attributes)
         for name, value in attributes.items():
             assert not name.startswith("on"), (label, tag, name)
             if name == "href":
@@ -200,6 +206,31 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         _pay(rework, "deposit")
     with run():
         services.heirloom_received(commission=rework, by=maker_user, condition=HOSTILE)
+        # The build journal: an update with a photo from the bench, the date moved with a
+        # reason, a quiet fortnight reminded, the date passed (buyer and owner told), the
+        # buyer asking to cancel, then agreeing a new date.
+        journal.update_post(
+            commission=rework,
+            by=maker_user,
+            body=HOSTILE,
+            images=[check_upload(ContentFile(jpeg_bytes(), name="bench.jpg"))],
+        )
+        rework.refresh_from_db()
+        journal.promised_date_move(
+            commission=rework,
+            by=maker_user,
+            new_date=rework.promised_by + timedelta(days=7),
+            reason=HOSTILE,
+        )
+        journal.update_reminders(now=timezone.now() + timedelta(days=15))
+        Commission.objects.filter(pk=rework.pk).update(
+            promised_by=timezone.localdate() - timedelta(days=1)
+        )
+        journal.promised_dates_check()
+        journal.cancel_request(commission=rework, by=buyer, reason=HOSTILE)
+        journal.promised_date_agree(
+            commission=rework, by=buyer, new_date=timezone.localdate() + timedelta(days=30)
+        )
         with transaction.atomic():
             started = payments.payment_start(commission=waiting, by=buyer, kind="deposit")
             payments.payment_failed(payments._locked(started.pk), reason=HOSTILE)
@@ -288,6 +319,9 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
     for text in ("&lt;form action=&quot;", "&lt;/form&gt;", "onerror=&quot;alert(1)&quot;"):
         assert text in shown
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in shown
+    # The update's email carries its photo, by the shop's own link.
+    posted = next(html for subject, html in html_parts if "posted an update" in subject)
+    assert f'<img src="{PHOTO_LINKS}' in posted
 
 
 def test_the_checker_catches_a_link_a_form_and_a_handler():
@@ -295,6 +329,7 @@ def test_the_checker_catches_a_link_a_form_and_a_handler():
         '<p><a href="https://evil.example/login">Pay here</a></p>',
         "<p><form action=x></form></p>",
         "<p><img src=x onerror=y></p>",
+        f'<p><img src="https://{EVIL}/t.gif" alt="x"></p>',
         '<p onclick="x">hi</p>',
     ):
         with pytest.raises(AssertionError):
