@@ -416,10 +416,9 @@ def _proof_pages(world: World):
         yield Case(
             reverse("commissions:proof_post", args=[ref]), post={"body": "v"}, files=_photo_file
         )
-        for version in (1, 2):
-            url = reverse("commissions:proof_decide", args=[ref, version])
-            yield Case(url, post={"action": "approve"})
-            yield Case(url, post=revise)
+        url = reverse("commissions:proof_decide", args=[ref, 1])
+        yield Case(url, post={"action": "approve"})
+        yield Case(url, post=revise)
         yield Case(
             reverse("commissions:change_order_new", args=[ref]),
             post={"amount": "50", "reason": "Walked."},
@@ -717,7 +716,12 @@ class Owners:
             )
             return self.of_commission(commission)
         # The build journal's rows belong to their commission's buyer and maker.
-        if table in ("commissions_update", "commissions_changeorder", "commissions_milestone"):
+        if table in (
+            "commissions_update",
+            "commissions_changeorder",
+            "commissions_milestone",
+            "commissions_datechange",
+        ):
             return self.of_commission(row["commission_id"])
         if table in ("commissions_updatephoto", "commissions_proofpin"):
             from commissions.journal.models import Update
