@@ -37,7 +37,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from commissions.journal.emails import photo_link
-from commissions.models import Commission, MessageAttachment, ReferenceImage, UpdatePhoto
+from commissions.models import (
+    Commission,
+    MessageAttachment,
+    ReferenceImage,
+    Update,
+    UpdatePhoto,
+)
 from commissions.payments.models import Payment, TestCheckoutSession
 from makers.models import PiecePhoto
 from tests.world import PASSWORD, ROLES, World, build_world, photo_bytes
@@ -565,6 +571,7 @@ class Owners:
         self.option_piece = dict(PersonalisationOption.objects.values_list("id", "piece_id"))
         self.message_commission = dict(Message.objects.values_list("id", "commission_id"))
         self.payment_commission = dict(Payment.objects.values_list("id", "commission_id"))
+        self.update_commission = dict(Update.objects.values_list("id", "commission_id"))
         self.commission = {
             row[0]: {row[1], row[2]}
             for row in Commission.objects.values_list("id", "buyer_id", "maker__user_id")
@@ -646,8 +653,21 @@ class Owners:
             "commissions_referenceimage",
             "commissions_threadmark",
             "commissions_payment",
+            "commissions_milestone",
+            "commissions_update",
+            "commissions_datechange",
+            "commissions_changeorder",
         ):
             return self.of_commission(row["commission_id"])
+        if table in ("commissions_updatephoto", "commissions_proofpin"):
+            commission = self._get(
+                self.update_commission,
+                row["update_id"],
+                lambda k: (
+                    Update.objects.filter(pk=k).values_list("commission_id", flat=True).first()
+                ),
+            )
+            return self.of_commission(commission)
         if table == "commissions_messageattachment":
             commission = self._get(
                 self.message_commission,
