@@ -290,7 +290,6 @@ def _commission_pages(world: World):
     valid_until = (timezone.localdate() + timezone.timedelta(days=10)).isoformat()
     posts = {
         "detail": {},
-        "messages": {},
         "message_post": {"body": "Walked by."},
         "resend": {},
         "quote": {
@@ -305,9 +304,6 @@ def _commission_pages(world: World):
     for commission in _all_commissions(world):
         for name, post in posts.items():
             yield Case(reverse(f"commissions:{name}", args=[commission.reference]), post=post)
-        poll = reverse("commissions:messages", args=[commission.reference])
-        yield Case(poll + "?since=1")
-        yield Case(poll + f"?since={10**17}&state=x")  # nothing newer: the 204
         # Every named move, by everyone, on a commission in every status; and a name that
         # is no move.
         for move in [*MOVES, "no_such_move"]:
@@ -317,6 +313,16 @@ def _commission_pages(world: World):
             )
         for kind in ("deposit", "balance", "refund"):
             yield Case(reverse("commissions:pay", args=[commission.reference, kind]))
+    # The live poll: behind (the timeline redrawn) and current (the 204, from the stamp
+    # alone), at work, before and someone else's.
+    for commission in (
+        world.commissions["in_progress"],
+        world.commissions["requested"],
+        world.other_commission,
+    ):
+        poll = reverse("commissions:messages", args=[commission.reference])
+        yield Case(poll + "?since=1&state=x")
+        yield Case(poll + f"?since={10**17}")
 
 
 @walks("commissions:image")
@@ -817,6 +823,8 @@ class _Rollback(Exception):
 
 
 @pytest.mark.django_db
+# Every URL as six people, twice each: a few minutes, more on a busy two-core machine.
+@pytest.mark.timeout(900)
 def test_nobody_reaches_or_changes_what_is_not_theirs_on_any_url(settings):
     world = build_world(settings)
     walk = Walk(world)
