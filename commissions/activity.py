@@ -14,17 +14,32 @@ from datetime import datetime, timedelta
 
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest, Now
+from django.utils import timezone
 
 from commissions.models import Commission
 
 TICK = timedelta(microseconds=1)
 
 
-def activity_touch(commission_id: int) -> None:
-    """Something new happened on this commission (call inside the change's transaction)."""
+def activity_touch(commission_id: int, **fields) -> None:
+    """Something new happened on this commission (call inside the change's transaction);
+    `fields` are written in the same UPDATE.
+
+    One UPDATE of the commission per transaction where possible: PostgreSQL checks a row's
+    foreign keys again when a transaction updates it a second time, taking a share lock on
+    the maker's row, which a buyer accepting a quote may hold (the maker first, then the
+    commission) while waiting for this commission: a deadlock. So callers that save the
+    commission anyway set `activity_at = activity_next(commission)` in that save.
+    """
     Commission.objects.filter(pk=commission_id).update(
-        activity_at=Greatest(Now(), Coalesce(F("activity_at"), Now()) + Value(TICK))
+        activity_at=Greatest(Now(), Coalesce(F("activity_at"), Now()) + Value(TICK)), **fields
     )
+
+
+def activity_next(commission: Commission) -> datetime:
+    """The next stamp for a commission read under its row lock, to save with it."""
+    now = timezone.now()
+    return max(now, commission.activity_at + TICK) if commission.activity_at else now
 
 
 def stamp_of(at: datetime | None) -> str:

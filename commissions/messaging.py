@@ -40,8 +40,7 @@ def message_post(
     message = Message.objects.create(commission=commission, author=by, body=body[:MAX_BODY])
     for image in images:
         queue_renditions(MessageAttachment.objects.create(message=message, image=image))
-    Commission.objects.filter(pk=commission.pk).update(updated_at=timezone.now())
-    activity_touch(commission.pk)
+    activity_touch(commission.pk, updated_at=timezone.now())
     thread_mark_read(commission=commission, user=by, at=message.created_at)
     if notify:
         other = commission.maker.user if role == workflow.BUYER else commission.buyer

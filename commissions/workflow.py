@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from commissions.activity import activity_touch
+from commissions.activity import activity_next, activity_touch
 from commissions.models import Commission, Quote, Status, StatusChange
 
 BUYER, MAKER, OWNER, SYSTEM = "buyer", "maker", "owner", "system"
@@ -312,8 +312,8 @@ def advance(commission: Commission, name: str, *, by, note: str = "") -> StatusC
         raise NotAllowed(f"Only the {' or the '.join(people)} can do that now.")
     commission.status = move.to
     commission.status_changed_at = timezone.now()
-    commission.save(update_fields=["status", "status_changed_at", "updated_at"])
-    activity_touch(commission.pk)
+    commission.activity_at = activity_next(commission)
+    commission.save(update_fields=["status", "status_changed_at", "activity_at", "updated_at"])
     return StatusChange.objects.create(
         commission=commission,
         from_status=frm,

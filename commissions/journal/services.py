@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissions import workflow
-from commissions.activity import activity_touch
+from commissions.activity import activity_next, activity_touch
 from commissions.journal import emails
 from commissions.journal.models import DateChange, Milestone, Update, UpdatePhoto
 from commissions.locks import commission_locked
@@ -77,11 +77,8 @@ def journal_start(*, commission: Commission, quote: Quote, start: date | None) -
         kind=DateChange.Kind.SET,
         reason="Set when the quote was accepted.",
     )
-    Commission.objects.filter(pk=commission.pk).update(
-        promised_by=promised, promised_passed_at=None
-    )
+    activity_touch(commission.pk, promised_by=promised, promised_passed_at=None)
     commission.promised_by, commission.promised_passed_at = promised, None
-    activity_touch(commission.pk)
 
 
 def milestones_respread(*, commission: Commission, start: date) -> None:
@@ -165,10 +162,7 @@ def update_post(
         queue_renditions(UpdatePhoto.objects.create(update=update, image=image, position=position))
     if milestone is not None and milestone_done:
         _tick(milestone, by, "")
-    Commission.objects.filter(pk=commission.pk).update(
-        last_update_at=update.created_at, updated_at=update.created_at
-    )
-    activity_touch(commission.pk)
+    activity_touch(commission.pk, last_update_at=update.created_at, updated_at=update.created_at)
     emails.update_posted(commission, update)
     return update
 
@@ -197,16 +191,17 @@ def _date_change(commission: Commission, *, new_date: date, kind: str, by, reaso
     )
     commission.promised_by, commission.promised_passed_at = new_date, None
     commission.cancel_requested_at, commission.cancel_request_reason = None, ""
+    commission.activity_at = activity_next(commission)
     commission.save(
         update_fields=[
             "promised_by",
             "promised_passed_at",
             "cancel_requested_at",
             "cancel_request_reason",
+            "activity_at",
             "updated_at",
         ]
     )
-    activity_touch(commission.pk)
     return change
 
 
@@ -268,8 +263,10 @@ def cancel_request(*, commission: Commission, by, reason: str = "") -> Commissio
         raise NotAllowed("You have asked already: the shop will be in touch.")
     commission.cancel_requested_at = timezone.now()
     commission.cancel_request_reason = reason.strip()[:MAX_BODY]
-    commission.save(update_fields=["cancel_requested_at", "cancel_request_reason", "updated_at"])
-    activity_touch(commission.pk)
+    commission.activity_at = activity_next(commission)
+    commission.save(
+        update_fields=["cancel_requested_at", "cancel_request_reason", "activity_at", "updated_at"]
+    )
     emails.cancel_requested(commission)
     return commission
 
@@ -292,8 +289,8 @@ def promised_dates_check(*, today: date | None = None) -> int:
             if commission.promised_passed_at or not date_passed(commission, today):
                 continue  # moved or told meanwhile
             commission.promised_passed_at = timezone.now()
-            commission.save(update_fields=["promised_passed_at"])
-            activity_touch(commission.pk)
+            commission.activity_at = activity_next(commission)
+            commission.save(update_fields=["promised_passed_at", "activity_at"])
             emails.promised_date_passed(commission)
             told += 1
     return told
