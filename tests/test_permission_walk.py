@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -114,6 +115,16 @@ def _lists(world: World):
     for name in ("commissions:list", "commissions:inbox", "studio:dashboard", "studio:pieces"):
         yield Case(reverse(name))
     yield Case(reverse("commissions:inbox") + "?tab=closed")
+
+
+# The load benchmark's baselines exist only when its settings turn them on (never in a shop,
+# nor in this walk unless BENCH_BASELINES=true); then they are walked like any page.
+if django_settings.BENCH_BASELINES:
+
+    @walks("bench_bare", "bench_bare_auth")
+    def _bench_baselines(world: World):
+        yield Case(reverse("bench_bare"))
+        yield Case(reverse("bench_bare_auth"))
 
 
 # --- Accounts ----------------------------------------------------------------------------------
