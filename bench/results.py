@@ -106,7 +106,7 @@ def scaling_entry(
     the machine's mood between the two halves cancels out. Also the raw figures."""
     small_ratio, large_ratio = median(ratios(small)), median(ratios(large))
     small_rps, large_rps = median(e.rps for _, e in small), median(e.rps for _, e in large)
-    slowdown = small_ratio / large_ratio
+    slowdown = round(small_ratio / large_ratio, 3)
     return {
         "pieces_small": pieces[0],
         "pieces_large": pieces[1],
@@ -116,7 +116,7 @@ def scaling_entry(
         "rps_large": round(large_rps, 1),
         "p50_ms_small": round(median(e.p50_ms for _, e in small), 2),
         "p50_ms_large": round(median(e.p50_ms for _, e in large), 2),
-        "slowdown": round(slowdown, 3),
+        "slowdown": slowdown,
         "slowdown_raw": round(small_rps / large_rps, 3),
         "target": SEARCH_SLOWDOWN_TARGET,
         "met": slowdown <= SEARCH_SLOWDOWN_TARGET,
