@@ -304,6 +304,8 @@ CACHES = {
         {
             "BACKEND": "shop.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Shops (or the benchmark's two servers) sharing one Redis keep apart.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if REDIS_URL
