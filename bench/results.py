@@ -48,6 +48,17 @@ def ratios(pairs: list[tuple[Run, Run]]) -> list[float]:
     return [endpoint.rps / baseline.rps for baseline, endpoint in pairs]
 
 
+def half_rate_delay_ms(peak_rps: float, connections: int, workers: int) -> float:
+    """The mean wait after each answer that makes `connections` ask for half the peak rate.
+
+    Each connection sends one request per (wait + answer time); at half load an answer
+    takes about one worker's share of the peak, workers / peak seconds (at the peak every
+    worker is busy).
+    """
+    cycle = connections / (peak_rps / 2)
+    return max((cycle - workers / peak_rps) * 1000, 1.0)
+
+
 def endpoint_entry(
     name: str,
     pairs: list[tuple[Run, Run]],

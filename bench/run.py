@@ -429,10 +429,7 @@ def measure(scratch: Path) -> None:
         entries = {}
         for endpoint in names:
             peak = results.median(e.rps for _, e in pairs[endpoint.name])
-            p50 = results.median(e.p50_ms for _, e in pairs[endpoint.name])
-            # Each connection waits after each answer so that together they ask for half
-            # the peak rate.
-            delay = max(wrk.CONNECTIONS * 1000 / (peak / 2) - p50, 1)
+            delay = results.half_rate_delay_ms(peak, wrk.CONNECTIONS, server.WORKERS)
             half = bench.load(endpoint, delay_ms=delay)
             queries = count_queries(endpoint, bench)
             entries[endpoint.name] = (half, queries)

@@ -2,8 +2,8 @@
 --
 -- * always: done() prints one line, "BENCH-JSON {...}", with the request count, duration,
 --   errors and the latency distribution (microseconds), for bench/wrk.py to parse;
--- * BENCH_DELAY_MS > 0: each connection waits that long after each answer before it sends
---   the next request (the paced run, at half an endpoint's peak rate);
+-- * BENCH_DELAY_MS > 0: each connection waits a while after each answer before it sends
+--   the next request, that long on average (the paced run, at half an endpoint's peak);
 -- * BENCH_BODIES=<file>: POST the file's requests in turn, one per line
 --   "<Stripe-Signature>\t<JSON body>" (bench/webhook.py writes them), each thread its own
 --   share (line n goes to thread n % BENCH_THREADS), so no event id is sent twice unless a
@@ -23,6 +23,7 @@ function setup(thread)
 end
 
 function init(args)
+  math.randomseed(os.time() + 7919 * thread_id)
   wrapped = 0
   sent = 0
   if bodies_file == "" then
@@ -60,8 +61,11 @@ if bodies_file ~= "" then
 end
 
 if delay_ms > 0 then
+  -- Waits drawn at random (exponentially, mean BENCH_DELAY_MS) as independent visitors
+  -- arrive, so that the connections never fall into step and ask all at once.
   function delay()
-    return delay_ms
+    local wait = -delay_ms * math.log(1 - math.random())
+    return math.min(wait, 8 * delay_ms)
   end
 end
 

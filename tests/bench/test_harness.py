@@ -127,6 +127,13 @@ def test_the_ratio_is_the_median_of_each_rounds_own_ratio():
     )
 
 
+def test_the_paced_run_asks_for_half_the_peak_rate():
+    # 300 rps peak with 3 workers: an answer takes 10 ms at half load; 6 connections at
+    # 150 rps between them go round every 40 ms, so each waits 30 ms.
+    assert results.half_rate_delay_ms(300, 6, 3) == pytest.approx(30)
+    assert results.half_rate_delay_ms(100_000, 6, 3) == 1.0  # never less than a millisecond
+
+
 def test_a_target_is_met_at_its_figure_and_missed_short_of_it():
     endpoints = {
         "catalog": {"ratio": 0.5, "p99_half_ms": 99.9},
@@ -209,10 +216,11 @@ def test_wrk_runs_become_the_figures_of_results_json(small_server, tmp_path):
         seconds=1,
         connections=2,
         headers=server.PROXY_HEADERS,
-        delay_ms=100,
+        delay_ms=200,
     )
-    # Two connections, each waiting 100 ms after each answer: at most ~10 a second each.
-    assert 0 < paced.requests <= 22 and paced.rps < bare.rps
+    # Two connections, each waiting 200 ms on average after each answer: about 5 a second
+    # each (25 would be a wait of 40 ms each time, which does not happen).
+    assert 0 < paced.requests <= 25 and paced.rps < bare.rps
 
     small_server.stop()  # every request in flight answered before counting
     stored = StripeEvent.objects.filter(id__startswith="evt_bench_w_").count()
