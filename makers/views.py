@@ -11,6 +11,7 @@ from makers.forms import CatalogFilterForm, PersonalisationForm
 from makers.models import Maker, Piece
 from makers.pricing import piece_estimate
 from shop.accounts.roles import is_maker
+from shop.page_cache import cache_for_visitors
 
 PIECES_PER_PAGE = 24
 
@@ -23,6 +24,7 @@ def _partial(request: HttpRequest, template: str, partial: str) -> str:
     return template
 
 
+@cache_for_visitors
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -35,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_for_visitors
 @require_GET
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
@@ -47,6 +50,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_for_visitors
 @require_GET
 def makers_list(request: HttpRequest) -> HttpResponse:
     makers = Maker.objects.select_related("portrait").order_by("display_name")
@@ -54,6 +58,7 @@ def makers_list(request: HttpRequest) -> HttpResponse:
     return render(request, "makers/makers.html", {"page": page})
 
 
+@cache_for_visitors
 @require_GET
 def maker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
@@ -73,6 +78,7 @@ def maker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cache_for_visitors
 @require_GET
 @vary_on_headers("HX-Request")
 def piece_detail(request: HttpRequest, slug: str) -> HttpResponse:
