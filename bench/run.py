@@ -258,7 +258,7 @@ class Bench:
         path = "/bench/bare-auth/" if name == "bare-auth" else "/bench/bare/"
         return self.load(Endpoint(name, path, logged_in=name == "bare-auth"), seconds)
 
-    def check(self, endpoint: Endpoint) -> None:
+    def check(self, endpoint: Endpoint) -> server.Answer:
         """One request: the endpoint answers as it should before it is loaded."""
         body, headers = None, self.headers(endpoint)
         if endpoint.webhook:
@@ -273,6 +273,7 @@ class Bench:
         )
         if answer.status not in (200, 204):
             fail(f"{endpoint.name} ({endpoint.path}) answered {answer.status}: {answer.text[:300]}")
+        return answer
 
     def cold_p50(self, endpoint: Endpoint, redis_url: str) -> float:
         """The median of single requests, each after the cache was emptied."""
@@ -391,8 +392,13 @@ def measure(scratch: Path) -> None:
         small = Bench(small_srv, "", env["STRIPE_WEBHOOK_SECRET"], seconds, scratch)
         names = endpoints(srv, cookie)
         search = next(e for e in names if e.name == "catalog_search")
+        answers = {}
         for endpoint in names:
-            bench.check(endpoint)
+            answer = bench.check(endpoint)
+            answers[endpoint.name] = {"status": answer.status, "bytes": len(answer.body)}
+            print(
+                f"{endpoint.name:<17} {answer.status}, {len(answer.body):,} bytes: {endpoint.path}"
+            )
         small.check(search)
         print(f"warming up ({WARM_SECONDS} s each)…", flush=True)
         for baseline in ("bare", "bare-auth"):
@@ -448,7 +454,7 @@ def measure(scratch: Path) -> None:
                 queries=entries[e.name][1],
                 cold_p50_ms=cold[e.name],
                 half=entries[e.name][0],
-                extra={"path": e.path},
+                extra={"path": e.path, **answers[e.name]},
             )
             for e in names
         }

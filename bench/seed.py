@@ -178,6 +178,22 @@ def _timelines(commissions, users, Message, Quote, StatusChange, Payment, Thread
     ThreadMark.objects.bulk_create(marks, batch_size=2000)
 
 
+def refresh() -> None:
+    """What each run needs afresh on a seeded database, new or reused: an earlier run's
+    webhook events gone; and where the commission keeps a cursor of its latest activity
+    for the live poll (`activity_at`, from the build journal), one set, as the services
+    would have set it, so the poll finds nothing new (migrations may add the column after
+    the seed)."""
+    from django.utils import timezone
+
+    from commissions.models import Commission
+    from commissions.payments.models import StripeEvent
+
+    StripeEvent.objects.filter(id__startswith="evt_bench_").delete()
+    if "activity_at" in {f.name for f in Commission._meta.get_fields()}:
+        Commission.objects.filter(activity_at__isnull=True).update(activity_at=timezone.now())
+
+
 def main() -> None:
     import django
 
@@ -185,17 +201,16 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from commissions.payments.models import StripeEvent
-
     pieces = int(sys.argv[1])
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
-        if seeded(cursor, pieces):
-            # What an earlier run's webhook load stored goes; the seed itself stays.
-            StripeEvent.objects.filter(id__startswith="evt_bench_").delete()
-            print(f"reusing the seeded database ({pieces:,} pieces)", flush=True)
-            return
+        reuse = seeded(cursor, pieces)
+    if reuse:
+        refresh()
+        print(f"reusing the seeded database ({pieces:,} pieces)", flush=True)
+        return
     made = seed(pieces)
+    refresh()
     print(
         f"seeded {made['makers']} makers, {made['pieces']:,} pieces, {made['commissions']} "
         f"commissions with 27-entry timelines in {made['seconds']}s",
