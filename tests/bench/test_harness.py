@@ -15,7 +15,7 @@ import pytest
 import stripe
 from django.db import connection
 
-from bench import results, server, webhook, wrk
+from bench import results, seed, server, webhook, wrk
 from commissions.payments.models import StripeEvent
 from tests.conftest import ROOT, _test_database_url, skip_or_fail
 
@@ -291,3 +291,44 @@ def test_make_bench_says_in_one_line_what_is_missing():
     )
     assert unreachable.returncode == 2
     assert unreachable.stderr.startswith("bench: cannot reach PostgreSQL at postgres://")
+
+
+# --- The seed ----------------------------------------------------------------------------------
+
+
+def test_the_seed_gives_every_commission_a_long_timeline_and_marks_its_size(
+    transactional_db, client
+):
+    if connection.vendor != "postgresql":
+        skip_or_fail("the bench seeds PostgreSQL only", "set DATABASE_URL=postgres://...")
+    from commissions.models import Commission
+    from makers.models import Maker, Piece
+    from shop.accounts.models import User
+
+    try:
+        made = seed.seed(pieces=40)
+        assert (made["makers"], made["pieces"], made["commissions"]) == (2, 40, 2)
+        assert Maker.objects.count() == 2 and Piece.objects.published().count() == 40
+        for commission in Commission.objects.all():
+            entries = (
+                commission.log.count()
+                + commission.quotes.count()
+                + commission.payments.count()
+                + commission.messages.count()
+            )
+            assert entries >= 20
+        with connection.cursor() as cursor:
+            assert seed.seeded(cursor, 40)
+            assert not seed.seeded(cursor, 10_000)
+        # The timeline page the bench loads, as the buyer it logs in as.
+        client.force_login(User.objects.get(email=seed.BUYER_EMAIL))
+        mine = Commission.objects.get(buyer__email=seed.BUYER_EMAIL)
+        page = client.get(mine.get_absolute_url())
+        assert page.status_code == 200
+        assert page.content.count(b"how the piece is coming along") == seed.MESSAGES
+        assert (
+            Piece.objects.published().filter(search_text__icontains=seed.SEARCH_WORD).count() == 40
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {seed.MARKER_TABLE}")
