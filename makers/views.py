@@ -43,10 +43,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def catalog(request: HttpRequest) -> HttpResponse:
     facets = selectors.catalog_facets(maker=request.GET.get("maker", "")[:80])
     form = CatalogFilterForm(request.GET, facets=facets)
-    pieces = selectors.catalog_pieces(form.catalog_query())
-    page = Paginator(pieces, PIECES_PER_PAGE).get_page(request.GET.get("page"))
+    query = form.catalog_query()
+    page = Paginator(selectors.catalog_pieces(query), PIECES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    more = bool(query.q) and page.paginator.count >= selectors.SEARCH_LIMIT
     return render(
-        request, _partial(request, "makers/catalog.html", "results"), {"form": form, "page": page}
+        request,
+        _partial(request, "makers/catalog.html", "results"),
+        {"form": form, "page": page, "more_than_shown": more},
     )
 
 
