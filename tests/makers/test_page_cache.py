@@ -197,3 +197,18 @@ def test_every_model_a_public_page_shows_is_watched():
     }
     shown = {m for m in shown if m._meta.app_label == "makers"}
     assert shown <= page_cache._watched
+
+
+def test_a_logged_in_buyers_cards_come_from_the_cache_and_still_show_a_new_price(
+    client, ring, buyer
+):
+    client.force_login(buyer)
+    pages = [CATALOG, ring.maker.get_absolute_url()]
+    for url in pages:
+        served(client, url)
+        assert "180" in served(client, url)[0]
+    services.piece_update(piece=ring, fields={"base_price_cents": 26500})
+    for url in pages:
+        html = served(client, url)[0]
+        assert "265" in html and "180" not in html, url
+        assert "Your account" in html
