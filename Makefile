@@ -37,8 +37,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# The load benchmark (see the README): needs BENCH_DATABASE_URL and BENCH_REDIS_URL, and wrk.
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 bench-images: install
 	$(BIN)/python bench/images.py

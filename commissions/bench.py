@@ -19,6 +19,7 @@ from commissions.emails import notify
 from commissions.journal.services import milestones_respread
 from commissions.models import Commission, Quote, Slot, Status
 from makers.models import Maker
+from shop import page_cache
 
 
 def _accepted_weeks(commission: Commission) -> int:
@@ -122,6 +123,7 @@ def queue_plan(*, maker: Maker, today: date | None = None) -> None:
     Maker.objects.filter(pk=maker.pk).update(
         slots_taken=maker.slots_taken, next_start_on=maker.next_start_on
     )
+    page_cache.changed(Maker)  # availability on the public pages
     # Accepted, deposit not yet paid: could start when the next slot frees.
     maker.commissions.filter(status=Status.AWAITING_DEPOSIT).exclude(
         expected_start=maker.next_start_on

@@ -14,6 +14,7 @@ from makers.models import (
     Piece,
     PiecePhoto,
 )
+from shop import page_cache
 from shop.admin_tools import SafeAutocompleteAdmin
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
 from shop.images.pipeline import queue_renditions
@@ -226,4 +227,5 @@ class PiecePhotoAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data:
             type(obj).objects.filter(pk=obj.pk).update(renditions={}, renditions_ready_at=None)
+            page_cache.changed(type(obj))
             queue_renditions(obj)

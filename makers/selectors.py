@@ -28,6 +28,10 @@ class CatalogQuery:
     sort: str = "newest"
 
 
+# A search looks at the newest this many matches at most; the page says when there are
+# more, and a second word narrows them.
+SEARCH_LIMIT = 1000
+
 SORTS = {
     "newest": ("Newest", ["-published_at", "-id"]),
     "price": ("Price, low to high", ["price_from_cents", "id"]),
@@ -47,13 +51,13 @@ def _material_exists(**conditions) -> Exists:
     return Exists(through.filter(**{f"material__{k}": v for k, v in conditions.items()}))
 
 
-def _search(pieces: QuerySet, q: str, *, ranked: bool) -> QuerySet:
+def _search_query(q: str) -> SearchQuery:
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _search(pieces: QuerySet, q: str) -> QuerySet:
     if connection.vendor == "postgresql":
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        pieces = pieces.filter(search_vector=query)
-        if ranked:
-            pieces = pieces.annotate(rank=SearchRank(F("search_vector"), query))
-        return pieces
+        return pieces.filter(search_vector=_search_query(q))
     # SQLite (the local default): every word must appear somewhere; no ranking.
     for word in q.split():
         pieces = pieces.filter(search_text__icontains=word)
@@ -84,9 +88,16 @@ def catalog_pieces(query: CatalogQuery) -> QuerySet:
         )
     ranked = bool(query.q) and query.sort == "relevance" and connection.vendor == "postgresql"
     if query.q:
-        pieces = _search(pieces, query.q, ranked=ranked)
+        # Only the newest SEARCH_LIMIT matches are ranked and counted (walking the
+        # newest-first index, it stops there), so a word found in nearly every piece
+        # costs what a rarer one does, whatever the catalog's size.
+        newest = _search(pieces, query.q).order_by(*SORTS["newest"][1]).values("pk")
+        pieces = Piece.objects.filter(pk__in=newest[:SEARCH_LIMIT]).select_related(
+            "maker", "category"
+        )
     if ranked:
-        pieces = pieces.order_by("-rank", "-id")
+        rank = SearchRank(F("search_vector"), _search_query(query.q))
+        pieces = pieces.annotate(rank=rank).order_by("-rank", "-id")
     else:
         pieces = pieces.order_by(*(SORTS.get(query.sort, SORTS["newest"])[1] or SORTS["newest"][1]))
     return with_cover(pieces)

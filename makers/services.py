@@ -19,6 +19,7 @@ from makers.models import (
     Piece,
     PiecePhoto,
 )
+from shop import page_cache
 from shop.images.pipeline import delete_files, queue_rename, queue_renditions
 
 # The largest value of the PositiveIntegerField prices are kept in.
@@ -69,6 +70,7 @@ def piece_refresh(*, piece: Piece) -> Piece:
     Piece.objects.filter(pk=piece.pk).update(
         price_from_cents=piece.price_from_cents, search_text=piece.search_text
     )
+    page_cache.changed(Piece)
     return piece
 
 
@@ -217,6 +219,7 @@ def piece_photo_move(*, photo: PiecePhoto, direction: str) -> None:
     for position, p in enumerate(photos):
         if p.position != position:
             PiecePhoto.objects.filter(pk=p.pk).update(position=position)
+    page_cache.changed(PiecePhoto)  # the first photo is the cover the catalog shows
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """The public catalog: home, pieces, makers, one piece with its live price."""
 
+import uuid
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +12,9 @@ from makers import selectors
 from makers.forms import CatalogFilterForm, PersonalisationForm
 from makers.models import Maker, Piece
 from makers.pricing import piece_estimate
+from shop import page_cache
 from shop.accounts.roles import is_maker
+from shop.page_cache import cache_for_visitors
 
 PIECES_PER_PAGE = 24
 
@@ -23,6 +27,13 @@ def _partial(request: HttpRequest, template: str, partial: str) -> str:
     return template
 
 
+def _catalog_version() -> str:
+    """What the cached fragments of the cards are keyed by; when the cache cannot say,
+    something no stored fragment has."""
+    return str(page_cache.version() or uuid.uuid4().hex)
+
+
+@cache_for_visitors
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -35,18 +46,30 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_for_visitors
 @require_GET
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
     facets = selectors.catalog_facets(maker=request.GET.get("maker", "")[:80])
     form = CatalogFilterForm(request.GET, facets=facets)
-    pieces = selectors.catalog_pieces(form.catalog_query())
-    page = Paginator(pieces, PIECES_PER_PAGE).get_page(request.GET.get("page"))
+    query = form.catalog_query()
+    page = Paginator(selectors.catalog_pieces(query), PIECES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    more = bool(query.q) and page.paginator.count >= selectors.SEARCH_LIMIT
     return render(
-        request, _partial(request, "makers/catalog.html", "results"), {"form": form, "page": page}
+        request,
+        _partial(request, "makers/catalog.html", "results"),
+        {
+            "form": form,
+            "page": page,
+            "more_than_shown": more,
+            "catalog_version": _catalog_version(),
+        },
     )
 
 
+@cache_for_visitors
 @require_GET
 def makers_list(request: HttpRequest) -> HttpResponse:
     makers = Maker.objects.select_related("portrait").order_by("display_name")
@@ -54,6 +77,7 @@ def makers_list(request: HttpRequest) -> HttpResponse:
     return render(request, "makers/makers.html", {"page": page})
 
 
+@cache_for_visitors
 @require_GET
 def maker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
@@ -69,10 +93,12 @@ def maker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "materials": list(maker.materials.all()),
             "pieces": selectors.maker_pieces(maker)[:PIECES_PER_PAGE],
             "piece_count": maker.pieces.published().count(),
+            "catalog_version": _catalog_version(),
         },
     )
 
 
+@cache_for_visitors
 @require_GET
 @vary_on_headers("HX-Request")
 def piece_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -8,7 +8,7 @@ live in the database), so a miss is always safe.
 
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 from shop.breaker import Breaker
@@ -39,7 +39,24 @@ def _incr_default(key, delta=1, *args, **kwargs):
     return delta
 
 
+class _SharedClients(RedisCacheClient):
+    """Django builds a new redis.Redis for every call, and building one costs about as
+    much as a cached page's whole round trip; one client per connection pool serves every
+    call (a client holds no connection of its own, only the pool)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if pool not in clients:
+            clients[pool] = self._client(connection_pool=pool)
+        return clients[pool]
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _SharedClients
+
     get = _resilient(RedisCache.get, _default)
     get_many = _resilient(RedisCache.get_many, lambda *a, **k: {})
     set = _resilient(RedisCache.set, lambda *a, **k: None)

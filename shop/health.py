@@ -7,6 +7,7 @@ database, enqueues left to the sweeps), so Redis down is "degraded", still 200. 
 names an engine, a version or an error: those go to the log.
 """
 
+import functools
 import logging
 
 import redis
@@ -30,15 +31,19 @@ def _check_database() -> str:
     return "ok"
 
 
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    """One client (and its connection pool) per process: a check reuses a connection
+    instead of opening one each time."""
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
 def _check_redis(url: str) -> str:
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
     try:
-        client.ping()
+        _redis_client(url).ping()
     except (redis.RedisError, OSError) as e:
         log.warning("readiness: Redis down: %r", e)
         return "down"
-    finally:
-        client.close()
     return "ok"
 
 

@@ -72,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shop.urls"
+# The load benchmark's two baseline views (shop/bench_views.py), served only when it asks.
+BENCH_BASELINES = env_bool("BENCH_BASELINES", False)
 WSGI_APPLICATION = "shop.wsgi.application"
 
 TEMPLATES = [
@@ -150,7 +152,7 @@ SHOP_CURRENCY = env_str("SHOP_CURRENCY", "EUR").upper()
 
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
@@ -311,6 +313,8 @@ CACHES = {
         {
             "BACKEND": "shop.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Shops (or the benchmark's two servers) sharing one Redis keep apart.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if REDIS_URL

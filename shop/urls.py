@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from makers.media import media
 from makers.views import home
-from shop import health
+from shop import bench_views, health
 
 admin.site.site_header = "Atelier — shop office"
 admin.site.site_title = "Atelier admin"
@@ -27,3 +27,7 @@ if settings.MEDIA_BACKEND == "file":
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media, name="media"),
     ]
+
+if settings.BENCH_BASELINES:
+    # The load benchmark's two baselines (bench/run.py turns them on; off in any shop).
+    urlpatterns += bench_views.urlpatterns

@@ -60,6 +60,10 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test's database starts afresh; so do the pages cached for visitors.
+    from shop import page_cache
+
+    page_cache.clear()
 
 
 # --- People -------------------------------------------------------------------------------

@@ -124,6 +124,16 @@ def _lists(world: World):
     yield Case(reverse("commissions:inbox") + "?tab=closed")
 
 
+# The load benchmark's baselines exist only when its settings turn them on (never in a shop,
+# nor in this walk unless BENCH_BASELINES=true); then they are walked like any page.
+if settings.BENCH_BASELINES:
+
+    @walks("bench_bare", "bench_bare_auth")
+    def _bench_baselines(world: World):
+        yield Case(reverse("bench_bare"))
+        yield Case(reverse("bench_bare_auth"))
+
+
 # --- Accounts ----------------------------------------------------------------------------------
 
 

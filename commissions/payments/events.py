@@ -4,7 +4,7 @@ on any the webhook never delivered."""
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -46,21 +46,39 @@ def webhook_receive(payload: bytes, signature: str | None, *, source: str = "web
     return {"received": event["id"], "duplicate": not created}
 
 
+# Built from the model, never from anything received: the names are the model's own.
+_COLUMNS = ("id", "type", "payload", "source", "received_at", "attempts", "last_error", "outcome")
+_NAMES = ", ".join(f'"{column}"' for column in _COLUMNS)
+_INSERT = (
+    f'INSERT INTO "{StripeEvent._meta.db_table}" ({_NAMES}) '  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+    'ON CONFLICT ("id") DO NOTHING RETURNING "id"'
+)
+
+
 def event_store(event: dict, *, source: str) -> bool:
-    """Store the event once; True if it is new (and its apply task is enqueued)."""
-    try:
-        with transaction.atomic():
-            _, created = StripeEvent.objects.get_or_create(
-                id=event["id"], defaults={"type": event["type"], "payload": event, "source": source}
-            )
-            if created:
-                enqueue_on_commit(APPLY_TASK, event["id"])
-    except IntegrityError:
-        # Two deliveries of one event at the same instant: the other one stored it. Any
-        # other integrity error is a fault, not a duplicate.
-        if not StripeEvent.objects.filter(id=event["id"]).exists():
-            raise
-        return False
+    """Store the event once; True if it is new (and its apply task is enqueued).
+
+    One statement, INSERT … ON CONFLICT DO NOTHING: a duplicate (a redelivery, or two
+    deliveries of one event at the same instant) inserts nothing and returns no row, and
+    any other integrity error is a fault that propagates. Outside a transaction the
+    enqueue follows at once, after the row is safely stored."""
+    field = StripeEvent._meta.get_field
+    values = [
+        event["id"],
+        event["type"],
+        field("payload").get_db_prep_save(event, connection),
+        source,
+        field("received_at").get_db_prep_save(timezone.now(), connection),
+        0,
+        "",
+        "",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, values)
+        created = cursor.fetchone() is not None
+    if created:
+        enqueue_on_commit(APPLY_TASK, event["id"])
     return created
 
 

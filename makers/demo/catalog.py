@@ -34,6 +34,7 @@ from makers.models import (
     PiecePhoto,
 )
 from makers.services import piece_refresh
+from shop import page_cache
 from shop.accounts.demo import DEMO_PASSWORD
 from shop.accounts.models import User
 from shop.images.pipeline import render_renditions
@@ -507,4 +508,5 @@ def seed_scale(n: int) -> int:
         ),
         batch_size=500,
     )
+    page_cache.bump()  # bulk inserts send no signals
     return len(makers)

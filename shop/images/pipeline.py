@@ -40,6 +40,7 @@ from django.utils import timezone
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from shop import page_cache
 from shop.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
@@ -421,6 +422,7 @@ def render_renditions(asset: "ImageAsset", *, force: bool = False) -> dict:
             image=name, width=width, height=height, renditions=renditions, renditions_ready_at=now
         )
     )
+    page_cache.changed(type(asset))
     if not updated:
         log.info("%s was deleted or processed meanwhile", label)
         for leftover in written:
@@ -459,6 +461,7 @@ def mark_failed(asset: "ImageAsset", reason: str, *, delete_file: bool = False) 
         renditions={"failed": reason},
         renditions_ready_at=timezone.now(),
     )
+    page_cache.changed(type(asset))
 
 
 def _write_renditions(storage: Storage, original: str, image: Image.Image) -> dict:
@@ -581,6 +584,7 @@ def rename_files(asset: "ImageAsset") -> bool:
         ._base_manager.filter(pk=asset.pk, image=old)
         .update(image=name, renditions=renditions)
     )
+    page_cache.changed(type(asset))
     if not updated:
         for leftover in made:
             storage.delete(leftover)

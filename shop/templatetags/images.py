@@ -1,6 +1,9 @@
 """{% picture %}: a photo's renditions as a responsive <picture>, or a calm placeholder."""
 
 from django import template
+from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from shop.images.models import ImageAsset
 from shop.images.pipeline import RENDITION_SIZES, image_url
@@ -8,6 +11,31 @@ from shop.images.pipeline import RENDITION_SIZES, image_url
 register = template.Library()
 
 PLACEHOLDER_RATIO = (4, 3)
+
+# A public file's address depends on its name only (and the storage's settings), and a
+# catalog page asks for about 120 of them: each is worked out once per process. Private
+# assets decide their own addresses (a checked view) and are never kept here.
+_public_urls: dict[str, str] = {}
+_PUBLIC_URLS_MAX = 20000
+
+
+def _url(name: str, owner: ImageAsset | None) -> str:
+    if owner is not None and not (
+        type(owner).file_url is ImageAsset.file_url and owner.image.storage is default_storage
+    ):
+        return image_url(name, owner)
+    url = _public_urls.get(name)
+    if url is None:
+        if len(_public_urls) >= _PUBLIC_URLS_MAX:
+            _public_urls.clear()
+        url = _public_urls[name] = image_url(name, None)
+    return url
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs) -> None:
+    if setting in {"MEDIA_URL", "STORAGES", "MEDIA_ROOT"}:
+        _public_urls.clear()
 
 
 @register.inclusion_tag("components/picture.html")
@@ -35,7 +63,7 @@ def picture(
     return {
         **base,
         "ready": True,
-        "src": image_url(chosen["jpeg"], owner),
+        "src": _url(chosen["jpeg"], owner),
         "webp_srcset": _srcset(renditions, "webp", owner),
         "jpeg_srcset": _srcset(renditions, "jpeg", owner),
         "sizes": sizes or f"(max-width: {chosen['width']}px) 100vw, {chosen['width']}px",
@@ -50,7 +78,7 @@ def photo_url(asset, size: str = "display") -> str:
     the original while the renditions are still being made."""
     rendition = _renditions_of(asset).get(size)
     if rendition:
-        return image_url(rendition["jpeg"], asset if isinstance(asset, ImageAsset) else None)
+        return _url(rendition["jpeg"], asset if isinstance(asset, ImageAsset) else None)
     if isinstance(asset, ImageAsset) and asset.image:
         return asset.file_url(asset.image.name)
     return ""
@@ -76,7 +104,7 @@ def _srcset(renditions: dict, kind: str, owner: ImageAsset | None) -> str:
     by_width: dict[int, str] = {}
     for rendition in sorted(renditions.values(), key=lambda r: r["width"]):
         by_width.setdefault(rendition["width"], rendition[kind])
-    return ", ".join(f"{image_url(name, owner)} {width}w" for width, name in by_width.items())
+    return ", ".join(f"{_url(name, owner)} {width}w" for width, name in by_width.items())
 
 
 def _placeholder_box(asset, size: str) -> tuple[int, int]:

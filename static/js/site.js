@@ -36,3 +36,12 @@ document.addEventListener("DOMContentLoaded", () => {
     }, { passive: true });
   });
 });
+
+// A visitor's pages are cached whole and carry no CSRF token (only a logged-in page has
+// it on <body>): an htmx request that changes something takes it from the cookie.
+document.addEventListener("htmx:configRequest", (event) => {
+  const headers = event.detail.headers;
+  if (event.detail.verb === "get" || headers["X-CSRFToken"]) return;
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (match) headers["X-CSRFToken"] = decodeURIComponent(match[1]);
+});

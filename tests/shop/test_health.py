@@ -71,3 +71,15 @@ def test_with_the_database_down_it_is_not_ready_yet_still_live():
 def test_they_only_answer_get(client, db, method):
     for url in ("/healthz/live", "/healthz/ready"):
         assert getattr(client, method)(url).status_code == 405
+
+
+def test_readiness_checks_reuse_one_redis_connection(client, db, settings):
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:1/0"
+    from shop.health import _redis_client
+
+    first = client.get("/healthz/ready").json()["checks"]["redis"]
+    for _ in range(5):
+        assert client.get("/healthz/ready").json()["checks"]["redis"] == first
+    # One client per process and one connection, however many checks.
+    pool = _redis_client(settings.REDIS_URL).connection_pool
+    assert pool._created_connections == 1

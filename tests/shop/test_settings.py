@@ -161,9 +161,14 @@ def test_pages_carry_a_strict_content_security_policy(client, db):
     assert directives["frame-ancestors"] == "'none'"
 
 
-def test_htmx_comes_from_our_static_files_and_every_request_carries_the_csrf_token(client, db):
+def test_htmx_comes_from_our_static_files_and_every_request_carries_the_csrf_token(client, buyer):
     html = client.get("/").content.decode()
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
     assert "unpkg" not in html and "cdn" not in html.lower()
-    assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert '"allowEval": false' in html
+    # A visitor's page is cached whole, so it holds no token: site.js reads the cookie.
+    assert "X-CSRFToken" not in html
+    assert "csrftoken=" in (ROOT / "static/js/site.js").read_text()
+    client.force_login(buyer)
+    html = client.get("/").content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
