@@ -15,6 +15,7 @@ from commissions.models import (
 )
 from commissions.payments import services as payment_services
 from commissions.payments.events import APPLY_TASK
+from commissions.shipping.models import Delivery
 from commissions.workflow import OWNER, NotAllowed
 from shop.admin_tools import SafeAutocompleteAdmin
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
@@ -29,6 +30,23 @@ class StatusChangeInline(admin.TabularInline):
     can_delete = False
     fields = ["at", "from_status", "to_status", "role", "by", "note"]
     readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeliveryInline(admin.StackedInline):
+    """Where it went and how (the buyer and the maker fill it in on the site)."""
+
+    model = Delivery
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "method", "source", "gift", "name", "line1", "line2", "city", "postal_code", "region",
+        "country", "carrier", "tracking_number", "maker_note", "heirloom_reused", "heirloom_returned", "shipped_at", "delivered_at",
+        "arrival",
+    ]  # fmt: skip
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -128,7 +146,13 @@ class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     # Money and choices in words: the raw cents and JSON stay out of the office's forms.
     exclude = ["listed_price_cents", "budget_min_cents", "budget_max_cents", "personalisation"]
     autocomplete_fields = ["buyer", "maker", "piece"]
-    inlines = [StatusChangeInline, QuoteInline, ReferenceImageInline, MessageInline]
+    inlines = [
+        StatusChangeInline,
+        QuoteInline,
+        ReferenceImageInline,
+        MessageInline,
+        DeliveryInline,
+    ]
 
     def has_add_permission(self, request) -> bool:
         # A commission starts on the site, through its services (its log, its emails, its

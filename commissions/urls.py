@@ -1,7 +1,7 @@
 from django.urls import path
 
 from commissions.payments import views as payments
-from commissions.views import commission, inbox, moves, requests, thread
+from commissions.views import commission, inbox, moves, requests, shipping, thread
 
 app_name = "commissions"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     # The maker's pages on a commission: the quote form, the heirloom's arrival
     path("commissions/<str:reference>/quote/", commission.quote_new, name="quote"),
     path("commissions/<str:reference>/heirloom/", commission.heirloom_arrived, name="heirloom"),
+    # Where the piece goes (the buyer) and shipping it (the maker)
+    path("commissions/<str:reference>/delivery/", shipping.delivery, name="delivery"),
+    path("commissions/<str:reference>/ship/", shipping.ship, name="ship"),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

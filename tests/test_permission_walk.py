@@ -309,6 +309,23 @@ def _commission_pages(world: World):
             yield Case(reverse("commissions:pay", args=[commission.reference, kind]))
 
 
+@walks("commissions:delivery", "commissions:ship")
+def _shipping_pages(world: World):
+    address = {"method": "post", "name": "Walker", "line1": "1 Walk St", "city": "Lyon"}
+    for commission in _all_commissions(world):
+        yield Case(
+            reverse("commissions:delivery", args=[commission.reference]),
+            post={**address, "country": "FR"},
+        )
+        yield Case(
+            reverse("commissions:delivery", args=[commission.reference]), post={"method": "pickup"}
+        )
+        yield Case(
+            reverse("commissions:ship", args=[commission.reference]),
+            post={"carrier": "dhl", "tracking_number": "JD0123456789", "note": "Walked."},
+        )
+
+
 @walks("commissions:image")
 def _private_photos(world: World):
     assets = [*ReferenceImage.objects.all(), *MessageAttachment.objects.all()]
@@ -735,6 +752,8 @@ class _Rollback(Exception):
     pass
 
 
+# Thousands of requests: minutes on a busy 2-core machine.
+@pytest.mark.timeout(1200)
 @pytest.mark.django_db
 def test_nobody_reaches_or_changes_what_is_not_theirs_on_any_url(settings):
     world = build_world(settings)

@@ -24,6 +24,7 @@ from commissions.models import Commission, Status
 from commissions.payments import local
 from commissions.payments import services as payments
 from commissions.payments.models import StripeEvent
+from commissions.shipping import services as shipping
 from makers import services as catalog
 from makers.models import Category, Material, PersonalisationOption, Piece
 from shop.images.pipeline import check_upload, render_renditions
@@ -227,13 +228,47 @@ def build_world(settings) -> World:
     )
     payments.commission_mark_finished(commission=c["awaiting_balance"], by=maker.user)
     payments.payment_start(commission=c["awaiting_balance"], by=buyer, kind="balance")
+    # A gift address given before the balance: the maker may not see it yet.
+    shipping.delivery_choose(
+        commission=c["awaiting_balance"],
+        by=buyer,
+        method="post",
+        gift=True,
+        address={
+            "name": "A Friend",
+            "line1": "SECRET-ADDRESS-EARLY",
+            "city": "Cork",
+            "country": "IE",
+        },
+    )
+    secrets.append(Secret("SECRET-ADDRESS-EARLY", frozenset({"buyer", "owner"})))
     for status in ("ready_to_ship", "shipped", "delivered", "completed", "scheduled"):
         c[status] = request(status)
         _quote(c[status], maker)
         services.quote_accept(commission=c[status], by=buyer)  # to the waitlist
+        if status != "scheduled":
+            shipping.delivery_choose(
+                commission=c[status],
+                by=buyer,
+                method="post",
+                address={
+                    "name": "Bea",
+                    "line1": f"SECRET-ADDRESS-{status}",
+                    "city": "Lyon",
+                    "country": "FR",
+                },
+            )
+            secrets.append(
+                Secret(f"SECRET-ADDRESS-{status}", frozenset({"buyer", "maker", "owner"}))
+            )
     # Paid in full, then each further along the tail: shipped, delivered, completed.
     tail = [
-        (services.commission_ship, maker.user),
+        (
+            lambda commission, by: shipping.commission_ship(
+                commission=commission, by=by, carrier="dhl", tracking_number="JD0123456789"
+            ),
+            maker.user,
+        ),
         (services.commission_confirm_delivery, buyer),
         (services.commission_complete, people["owner"]),
     ]

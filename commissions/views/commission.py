@@ -11,6 +11,7 @@ from commissions import messaging, selectors, services, workflow
 from commissions.forms import HeirloomArrivalForm, MessageForm, MoveForm, QuoteForm, ResendForm
 from commissions.models import Quote, Status
 from commissions.payments import services as payment_services
+from commissions.shipping import services as shipping
 from commissions.views._common import act
 from shop.money import Money
 from shop.stripe_gateway import test_mode
@@ -77,6 +78,7 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         "processing": any(p.status == "processing" for p in payments),
         "test_payments": test_mode(),
         "today": timezone.localdate(),
+        "shipping": shipping.panel(commission, role),
     }
 
 

@@ -22,7 +22,6 @@ PERFORM = {
     "decline_quote": services.quote_decline,
     "withdraw": services.commission_withdraw,
     "mark_finished": payment_services.commission_mark_finished,
-    "ship": services.commission_ship,
     "confirm_delivery": services.commission_confirm_delivery,
 }
 
