@@ -602,6 +602,7 @@ class Owners:
             "commissions_referenceimage",
             "commissions_threadmark",
             "commissions_payment",
+            "commissions_delivery",
         ):
             return self.of_commission(row["commission_id"])
         if table == "commissions_messageattachment":

@@ -22,6 +22,7 @@ from django.utils import timezone
 from commissions import messaging, services
 from commissions.payments import local
 from commissions.payments import services as payments
+from commissions.shipping import services as shipping
 from makers.models import PersonalisationOption
 from makers.services import piece_refresh
 from shop.notifications.models import OutboxEmail
@@ -214,6 +215,27 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         _pay(rework, "balance")
     with run():
         services.commission_cancel(commission=rework, by=owner, reason=HOSTILE)
+    with run():
+        # The queued piece, finished and paid in full; the buyer changes where it goes (a
+        # gift, named by an attacker); the maker ships it with a note; it arrives.
+        payments.commission_mark_finished(commission=queued, by=maker_user)
+    with run():
+        _pay(queued, "balance")
+    with run():
+        address = {"name": HOSTILE[:100], "line1": HOSTILE[:200], "city": SHORT, "country": "FR"}
+        shipping.delivery_choose(
+            commission=queued, by=buyer, method="post", gift=True, address=address
+        )
+    with run():
+        shipping.commission_ship(
+            commission=queued,
+            by=maker_user,
+            carrier="dhl",
+            tracking_number="JD0123456789",
+            note=HOSTILE,
+        )
+    with run():
+        services.commission_confirm_delivery(commission=queued, by=buyer)
 
     with run():
         # Accounts: sign-ups (new, and an address with an account), a password reset.
