@@ -15,6 +15,7 @@ from commissions.models import (
 )
 from commissions.payments import services as payment_services
 from commissions.payments.events import APPLY_TASK
+from commissions.reviews.models import Review
 from commissions.shipping.models import Delivery
 from commissions.workflow import OWNER, NotAllowed
 from shop.admin_tools import SafeAutocompleteAdmin
@@ -419,3 +420,17 @@ class StripeEventAdmin(admin.ModelAdmin):
         for event_id in ids:
             enqueue_on_commit(APPLY_TASK, event_id)
         self.message_user(request, f"{len(ids)} event(s) queued to apply.")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Buyers' reviews: written on the site; the office can only take one down."""
+
+    list_display = ["commission", "maker", "rating", "hidden", "created_at", "replied_at"]
+    list_filter = ["hidden", "rating", "maker"]
+    search_fields = ["commission__reference", "body", "reply"]
+    fields = ["commission", "maker", "piece", "author", "rating", "body", "reply", "hidden"]
+    readonly_fields = ["commission", "maker", "piece", "author", "rating", "body", "reply"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -14,6 +14,7 @@ from commissions import messaging, services
 from commissions.models import Commission, ReferenceImage
 from commissions.payments import local
 from commissions.payments import services as payments
+from commissions.reviews import services as review_services
 from commissions.shipping import services as shipping_services
 from makers.demo import drawings
 from makers.models import Maker, Piece
@@ -248,6 +249,20 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 note="Thank you for trusting me with it — the engraving was a joy to cut.",
             )
             services.commission_confirm_delivery(commission=delivered, by=buyer)
+            # Delivered, reviewed with a photo from home, and Mara's answer.
+            review_services.review_write(
+                commission=delivered,
+                by=buyer,
+                rating=5,
+                body="It arrived beautifully wrapped, and the engraving is even finer than "
+                "the sketch. My father has not taken it off since.",
+                photo=_picture(drawings.ring("demo-review", metal="silver")),
+            )
+            review_services.review_reply(
+                commission=delivered,
+                by=mara.user,
+                body="That makes my week. Tell him to bring it back for a polish any time.",
+            )
             done = _from_piece(buyer, mara_pieces[0], "A ring for my brother.")
             _quote(done, mara, 21000, 2, milestones=["Forming", "Finishing"])
             services.quote_accept(commission=done, by=buyer)
@@ -309,6 +324,13 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 heirloom_returned="The old worn shank, in the small linen pouch.",
             )
             services.commission_confirm_delivery(commission=remade, by=buyer)
+            review_services.review_write(
+                commission=remade,
+                by=buyer,
+                rating=4,
+                body="The crest is Dad's, exactly as it was. It took a week longer than "
+                "promised, but Mara told me why.",
+            )
             services.commission_complete(commission=remade, by=owner)
 
             # Mara's bench fills up with paid work; the next deposit paid joins her waitlist.

@@ -292,4 +292,5 @@ class ThreadMark(models.Model):
 
 # Payments live in their own module; importing them here lets Django find the models.
 from commissions.payments.models import Payment, StripeEvent, TestCheckoutSession  # noqa: E402, F401
+from commissions.reviews.models import Review, ReviewPhoto  # noqa: E402, F401
 from commissions.shipping.models import Delivery  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from commissions.payments import views as payments
-from commissions.views import commission, inbox, moves, requests, shipping, thread
+from commissions.views import commission, inbox, moves, requests, reviews, shipping, thread
 
 app_name = "commissions"
 
@@ -31,6 +31,10 @@ urlpatterns = [
     # Where the piece goes (the buyer) and shipping it (the maker)
     path("commissions/<str:reference>/delivery/", shipping.delivery, name="delivery"),
     path("commissions/<str:reference>/ship/", shipping.ship, name="ship"),
+    # The buyer's review once it arrived, the maker's answer, and the review's photo
+    path("commissions/<str:reference>/review/", reviews.review, name="review"),
+    path("commissions/<str:reference>/review/reply/", reviews.review_reply, name="review_reply"),
+    path("reviews/photos/<int:pk>/<str:filename>", reviews.review_photo, name="review_photo"),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

@@ -190,7 +190,8 @@ MOVES: dict[str, Move] = _moves(
         button="It has arrived",
         done="Thank you for telling us it arrived.",
     ),
-    # (The buyer's review will complete it; until then the shop does, from its office.)
+    # Its story is told: the shop marks it complete from its office (a review, from the
+    # buyer once it arrived, does not move it: commissions.reviews).
     _m(
         "complete",
         [S.DELIVERED],

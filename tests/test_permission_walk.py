@@ -326,6 +326,30 @@ def _shipping_pages(world: World):
         )
 
 
+@walks("commissions:review", "commissions:review_reply", "commissions:review_photo")
+def _reviews(world: World):
+    from commissions.reviews.models import ReviewPhoto
+
+    for commission in _all_commissions(world):
+        yield Case(
+            reverse("commissions:review", args=[commission.reference]),
+            post={"rating": "3", "body": "Walked by."},
+        )
+        yield Case(
+            reverse("commissions:review_reply", args=[commission.reference]),
+            post={"reply": "Walked by."},
+        )
+    photos = list(ReviewPhoto.objects.all())
+    assert photos, "the world needs a review with a photo"
+    for photo in photos:
+        names = [photo.image.name] + [
+            photo.rendition_name(s, f) for s in ("thumb", "display") for f in ("webp", "jpeg")
+        ]
+        for name in filter(None, names):
+            yield Case(photo.file_url(name), private_to=EVERYONE)
+    yield Case(reverse("commissions:review_photo", args=[10**9, "x.jpg"]), private_to=frozenset())
+
+
 @walks("commissions:image")
 def _private_photos(world: World):
     assets = [*ReferenceImage.objects.all(), *MessageAttachment.objects.all()]
@@ -603,6 +627,7 @@ class Owners:
             "commissions_threadmark",
             "commissions_payment",
             "commissions_delivery",
+            "commissions_review",
         ):
             return self.of_commission(row["commission_id"])
         if table == "commissions_messageattachment":

@@ -24,6 +24,7 @@ from commissions.models import Commission, Status
 from commissions.payments import local
 from commissions.payments import services as payments
 from commissions.payments.models import StripeEvent
+from commissions.reviews import services as reviews
 from commissions.shipping import services as shipping
 from makers import services as catalog
 from makers.models import Category, Material, PersonalisationOption, Piece
@@ -279,6 +280,17 @@ def build_world(settings) -> World:
             workflow.advance(c[status], "balance_paid", by=None)
         for move, by in tail[:steps]:
             move(commission=Commission.objects.get(pk=c[status].pk), by=by)
+    # The completed piece has its review (with a photo) and the maker's answer.
+    reviews.review_write(
+        commission=Commission.objects.get(pk=c["completed"].pk),
+        by=buyer,
+        rating=5,
+        body="Walked and wonderful.",
+        photo=_upload((200, 180, 90)),
+    )
+    reviews.review_reply(
+        commission=Commission.objects.get(pk=c["completed"].pk), by=maker.user, body="Thanks."
+    )
     c["cancelled"] = request("cancelled")
     _quote(c["cancelled"], maker)
     Commission.objects.filter(pk=c["cancelled"].pk).update(status=Status.IN_PROGRESS)

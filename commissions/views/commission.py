@@ -11,6 +11,7 @@ from commissions import messaging, selectors, services, workflow
 from commissions.forms import HeirloomArrivalForm, MessageForm, MoveForm, QuoteForm, ResendForm
 from commissions.models import Quote, Status
 from commissions.payments import services as payment_services
+from commissions.reviews import services as reviews
 from commissions.shipping import services as shipping
 from commissions.views._common import act
 from shop.money import Money
@@ -79,6 +80,7 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         "test_payments": test_mode(),
         "today": timezone.localdate(),
         "shipping": shipping.panel(commission, role),
+        "reviewing": reviews.panel(commission, role),
     }
 
 

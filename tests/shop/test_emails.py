@@ -22,6 +22,7 @@ from django.utils import timezone
 from commissions import messaging, services
 from commissions.payments import local
 from commissions.payments import services as payments
+from commissions.reviews import services as reviews
 from commissions.shipping import services as shipping
 from makers.models import PersonalisationOption
 from makers.services import piece_refresh
@@ -236,6 +237,9 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         )
     with run():
         services.commission_confirm_delivery(commission=queued, by=buyer)
+    with run():
+        reviews.review_write(commission=queued, by=buyer, rating=2, body=HOSTILE)
+        reviews.review_reply(commission=queued, by=maker_user, body=HOSTILE)
 
     with run():
         # Accounts: sign-ups (new, and an address with an account), a password reset.
