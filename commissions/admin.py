@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from commissions import services, workflow
+from commissions.journal.admin import LateMilestoneFilter, MilestoneInline
 from commissions.models import (
     Commission,
     Message,
@@ -126,7 +127,16 @@ class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
         "created_at",
         "answer_by",
     ]
-    list_filter = ["status", "kind", "slot", "heirloom", "maker"]
+    list_filter = [
+        "status",
+        ("cancel_requested_at", admin.EmptyFieldListFilter),
+        ("promised_passed_at", admin.EmptyFieldListFilter),
+        LateMilestoneFilter,
+        "kind",
+        "slot",
+        "heirloom",
+        "maker",
+    ]
     search_fields = ["reference", "title", "buyer__email", "buyer__name", "maker__display_name"]
     list_select_related = ["buyer", "maker"]
     date_hierarchy = "created_at"
@@ -143,6 +153,13 @@ class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
         "listed_price",
         "budget",
         "resent_from",
+        "promised_by",
+        "promised_passed_at",
+        "cancel_requested_at",
+        "cancel_request_reason",
+        "last_update_at",
+        "update_reminded_at",
+        "activity_at",
     ]
     # Money and choices in words: the raw cents and JSON stay out of the office's forms.
     exclude = ["listed_price_cents", "budget_min_cents", "budget_max_cents", "personalisation"]
@@ -150,6 +167,7 @@ class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     inlines = [
         StatusChangeInline,
         QuoteInline,
+        MilestoneInline,
         ReferenceImageInline,
         MessageInline,
         DeliveryInline,

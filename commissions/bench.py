@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from commissions import workflow
 from commissions.emails import notify
+from commissions.journal.services import milestones_respread
 from commissions.models import Commission, Quote, Slot, Status
 from makers.models import Maker
 
@@ -39,6 +40,7 @@ def bench_take(*, commission: Commission, note: str = "") -> None:
         commission.expected_start = timezone.localdate()
         commission.save(update_fields=fields)
         workflow.advance(commission, "start_work", by=None, note=note)
+        milestones_respread(commission=commission, start=commission.expected_start)
     else:
         commission.slot, commission.queued_at = Slot.WAITLIST, timezone.now()
         commission.save(update_fields=fields)
@@ -78,6 +80,7 @@ def bench_fill(*, maker: Maker) -> list[Commission]:
                 by=None,
                 note="A slot at the bench is free: work starts.",
             )
+            milestones_respread(commission=nxt, start=nxt.expected_start)
             notify(nxt, to=nxt.buyer.email, template="slot_ready")
             started.append(nxt)
     queue_plan(maker=maker)

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from commissions import messaging, services
+from commissions import demo_proofs, messaging, services
 from commissions.models import Commission, ReferenceImage
 from commissions.payments import local
 from commissions.payments import services as payments
@@ -206,7 +206,9 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
         services.quote_accept(commission=accepted, by=buyer)
         if test_payments:
             _pay(accepted, "deposit")
-            payments.commission_mark_finished(commission=accepted, by=mara.user)
+            # Past the two included revisions Bea accepted an extra charge: in her balance.
+            demo_proofs.extra_charge(accepted, answer=True)
+            demo_proofs.finish(accepted)
         tail = []
         for brief in ("For my father's 70th.", "A thank-you for our neighbours.", "For Nina."):
             in_full = _from_piece(buyer, mara_pieces[5 % len(mara_pieces)], brief)
@@ -229,7 +231,7 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 )
             if test_payments:
                 _pay(in_full, "deposit")
-                payments.commission_mark_finished(commission=in_full, by=mara.user)
+                demo_proofs.finish(in_full)
                 _pay(in_full, "balance")
                 tail.append(in_full)
         if len(tail) == 3:
@@ -271,7 +273,7 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             mara.offers_pickup = True
             shipping_services.delivery_choose(commission=done, by=buyer, method="pickup")
             _pay(done, "deposit")
-            payments.commission_mark_finished(commission=done, by=mara.user)
+            demo_proofs.finish(done)
             _pay(done, "balance")
             services.commission_ship(commission=done, by=mara.user)
             services.commission_confirm_delivery(commission=done, by=buyer)
@@ -295,6 +297,8 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
         )
         if test_payments:
             _pay(rework, "deposit")
+            # Version 1 sent back with two pins, version 2 approved.
+            demo_proofs.design(rework, revisions=1)
 
             # An earlier rework, its loop closed: what was reused, what went back.
             remade = services.commission_request_custom(
@@ -312,7 +316,7 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 commission=remade, by=mara.user, condition="Crest crisp; the shank is thin."
             )
             _pay(remade, "deposit")
-            payments.commission_mark_finished(commission=remade, by=mara.user)
+            demo_proofs.finish(remade)
             _pay(remade, "balance")
             shipping_services.commission_ship(
                 commission=remade,
@@ -389,6 +393,15 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             services.quote_accept(commission=vase, by=buyer)
             _pay_mismatched(vase)
 
+        # At Ines's bench, past the included revisions: an extra charge waits for Bea.
+        if ines and test_payments:
+            cups = _from_piece(buyer, _pieces(ines)[0], "Four, each glazed a little differently.")
+            _quote(cups, ines, 16000, 3)
+            services.quote_accept(commission=cups, by=buyer)
+            _pay(cups, "deposit")
+            if Commission.objects.get(pk=cups.pk).status == "in_progress":
+                demo_proofs.extra_charge(cups, answer=None)
+
         # Tomas's bench is full of paid work, so his pieces show the waitlist.
         if tomas and test_payments:
             for other in others * tomas.capacity:
@@ -402,4 +415,5 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
     # Photos were stored in the transaction; their sizes are made here, in-process.
     for image in ReferenceImage.objects.filter(renditions_ready_at__isnull=True):
         render_renditions(image)
+    demo_proofs.render_photos()
     return Commission.objects.count() - before

@@ -10,6 +10,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from commissions import workflow
+from commissions.activity import activity_touch
 from commissions.models import Commission, Message, MessageAttachment, ThreadMark
 from commissions.workflow import NotAllowed
 from shop.images.pipeline import queue_renditions
@@ -40,6 +41,7 @@ def message_post(
     for image in images:
         queue_renditions(MessageAttachment.objects.create(message=message, image=image))
     Commission.objects.filter(pk=commission.pk).update(updated_at=timezone.now())
+    activity_touch(commission.pk)
     thread_mark_read(commission=commission, user=by, at=message.created_at)
     if notify:
         other = commission.maker.user if role == workflow.BUYER else commission.buyer

@@ -102,6 +102,26 @@ class Commission(models.Model):
     # A request the maker has not answered by then expires (beat task).
     answer_by = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    # The build journal (commissions.journal). The promised date is set when the quote is
+    # accepted (expected start + the quote's weeks) and moved only with a reason.
+    promised_by = models.DateField(null=True, blank=True)
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    update_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the maker was last reminded to post an update."
+    )
+    promised_passed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When buyer and owner were told the date had passed."
+    )
+    cancel_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The buyer asked the owner to cancel after the promised date passed.",
+    )
+    cancel_request_reason = models.TextField(blank=True)
+    # Bumped by every new timeline entry of any kind: the live poll's cursor.
+    activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -290,7 +310,16 @@ class ThreadMark(models.Model):
         return f"{self.user_id} read {self.commission_id} up to {self.read_at}"
 
 
-# Payments live in their own module; importing them here lets Django find the models.
+# Payments and the build journal live in their own modules; importing them here lets
+# Django find their models.
+from commissions.journal.models import (  # noqa: E402, F401
+    ChangeOrder,
+    DateChange,
+    Milestone,
+    ProofPin,
+    Update,
+    UpdatePhoto,
+)
 from commissions.payments.models import Payment, StripeEvent, TestCheckoutSession  # noqa: E402, F401
 from commissions.reviews.models import Review, ReviewPhoto  # noqa: E402, F401
 from commissions.shipping.models import Delivery  # noqa: E402, F401

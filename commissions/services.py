@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from commissions import bench, workflow
 from commissions.emails import notify as _notify
+from commissions.journal import services as journal
 from commissions.locks import commission_locked as _locked
 from commissions.models import Commission, Quote, ReferenceImage, Status
 from commissions.payments.services import deposit_problem
@@ -404,6 +405,8 @@ def quote_accept(*, commission: Commission, by) -> Commission:
     workflow.advance(commission, "accept_quote", by=by, note="Quote accepted.")
     workflow.quote_set_status(quote, Quote.Status.ACCEPTED)
     bench.queue_plan(maker=commission.maker)
+    # The plan's date for an accepted commission is the maker's next free start.
+    journal.journal_start(commission=commission, quote=quote, start=commission.maker.next_start_on)
     _notify(commission, to=commission.maker.user.email, template="quote_accepted", quote=quote)
     return commission
 

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from commissions import bench, services
+from commissions.journal import services as journal
 
 # The payment tasks live beside the payments code; importing them registers them.
 from commissions.payments.tasks import (  # noqa: F401
@@ -35,3 +36,13 @@ def benches_fill() -> int:
 def deliveries_confirm_overdue() -> int:
     """Pieces shipped 14 days ago that nobody said arrived are taken as arrived, once."""
     return shipping_services.deliveries_confirm_overdue()
+
+
+@shared_task
+def promised_dates_check() -> int:
+    return journal.promised_dates_check()
+
+
+@shared_task
+def update_reminders() -> int:
+    return journal.update_reminders()

@@ -1,7 +1,17 @@
 from django.urls import path
 
 from commissions.payments import views as payments
-from commissions.views import commission, inbox, moves, requests, reviews, shipping, thread
+from commissions.views import (
+    commission,
+    inbox,
+    journal,
+    moves,
+    proofs,
+    requests,
+    reviews,
+    shipping,
+    thread,
+)
 
 app_name = "commissions"
 
@@ -35,6 +45,42 @@ urlpatterns = [
     path("commissions/<str:reference>/review/", reviews.review, name="review"),
     path("commissions/<str:reference>/review/reply/", reviews.review_reply, name="review_reply"),
     path("reviews/photos/<int:pk>/<str:filename>", reviews.review_photo, name="review_photo"),
+    # The build journal: updates from the bench, milestones, the promised date
+    path("commissions/<str:reference>/updates/new/", journal.update_new, name="update_new"),
+    path(
+        "commissions/<str:reference>/milestones/tick/",
+        journal.milestone_tick,
+        name="milestone_tick",
+    ),
+    path("commissions/<str:reference>/promised/move/", journal.date_move, name="date_move"),
+    path("commissions/<str:reference>/promised/agree/", journal.date_agree, name="date_agree"),
+    path(
+        "commissions/<str:reference>/promised/cancel/",
+        journal.cancel_request,
+        name="cancel_request",
+    ),
+    # The one photo an email shows, by a signed link (an email client has no session)
+    path("commissions/photos/<str:token>/thumb.jpg", journal.email_photo, name="email_photo"),
+    # Design proofs (every version side by side), the buyer's answer, extra charges and the
+    # finished piece's photo
+    path("commissions/<str:reference>/proofs/", proofs.proof_list, name="proofs"),
+    path("commissions/<str:reference>/proofs/new/", proofs.proof_post, name="proof_post"),
+    path(
+        "commissions/<str:reference>/proofs/<int:version>/answer/",
+        proofs.proof_decide,
+        name="proof_decide",
+    ),
+    path(
+        "commissions/<str:reference>/change-orders/new/",
+        proofs.change_order_new,
+        name="change_order_new",
+    ),
+    path(
+        "commissions/<str:reference>/change-orders/<int:pk>/answer/",
+        proofs.change_order_answer,
+        name="change_order_answer",
+    ),
+    path("commissions/<str:reference>/finish/", proofs.finish, name="finish"),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from commissions.activity import activity_touch
 from commissions.models import Commission, Quote, Status, StatusChange
 
 BUYER, MAKER, OWNER, SYSTEM = "buyer", "maker", "owner", "system"
@@ -168,6 +169,8 @@ MOVES: dict[str, Move] = _moves(
         {MAKER},
         button="Mark the piece finished",
         done="Marked finished: the buyer is asked for the balance.",
+        # With a photo of the finished piece, after the design is approved (proofs).
+        page="commissions:finish",
     ),
     _m("balance_paid", [S.AWAITING_BALANCE], S.READY_TO_SHIP, {SYSTEM}),
     # The piece travels (the maker gives the carrier, the tracking number and a note to the
@@ -313,6 +316,7 @@ def advance(commission: Commission, name: str, *, by, note: str = "") -> StatusC
     commission.status = move.to
     commission.status_changed_at = timezone.now()
     commission.save(update_fields=["status", "status_changed_at", "updated_at"])
+    activity_touch(commission.pk)
     return StatusChange.objects.create(
         commission=commission,
         from_status=frm,
@@ -333,6 +337,7 @@ def _refusal(frm: str, move: Move) -> str:
 
 def log_opening(commission: Commission, *, by, role: str, note: str = "") -> StatusChange:
     """The first log row, for a commission created straight into its first status."""
+    activity_touch(commission.pk)
     return StatusChange.objects.create(
         commission=commission,
         from_status="",

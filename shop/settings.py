@@ -300,6 +300,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.deliveries_confirm_overdue",
         "schedule": 3600.0,
     },
+    # The build journal: a promised date gone by is told (once); a quiet bench is reminded.
+    "promised-dates-check": {
+        "task": "commissions.tasks.promised_dates_check",
+        "schedule": 3600.0,
+    },
+    "update-reminders": {
+        "task": "commissions.tasks.update_reminders",
+        "schedule": 3600.0,
+    },
 }
 
 # Sessions live in the database only. A cached_db session answers 500 on every page when

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -35,7 +36,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from commissions.models import Commission, MessageAttachment, ReferenceImage
+from commissions.journal.emails import photo_link
+from commissions.models import Commission, MessageAttachment, ReferenceImage, UpdatePhoto
 from commissions.payments.models import Payment, TestCheckoutSession
 from makers.models import PiecePhoto
 from tests.world import PASSWORD, ROLES, World, build_world, photo_bytes
@@ -297,7 +299,9 @@ def _commission_pages(world: World):
     for commission in _all_commissions(world):
         for name, post in posts.items():
             yield Case(reverse(f"commissions:{name}", args=[commission.reference]), post=post)
-        yield Case(reverse("commissions:messages", args=[commission.reference]) + "?after=1")
+        poll = reverse("commissions:messages", args=[commission.reference])
+        yield Case(poll + "?since=1")
+        yield Case(poll + f"?since={10**17}&state=x")  # nothing newer: the 204
         # Every named move, by everyone, on a commission in every status; and a name that
         # is no move.
         for move in [*MOVES, "no_such_move"]:
@@ -352,12 +356,20 @@ def _reviews(world: World):
 
 @walks("commissions:image")
 def _private_photos(world: World):
-    assets = [*ReferenceImage.objects.all(), *MessageAttachment.objects.all()]
+    assets = [
+        *ReferenceImage.objects.all(),
+        *MessageAttachment.objects.all(),
+        *UpdatePhoto.objects.all(),
+    ]
     assert assets, "the world needs private photos"
+    assert UpdatePhoto.objects.exists(), "the world needs update photos"
     for asset in assets:
-        commission = (
-            asset.commission if isinstance(asset, ReferenceImage) else asset.message.commission
-        )
+        if isinstance(asset, ReferenceImage):
+            commission = asset.commission
+        elif isinstance(asset, UpdatePhoto):
+            commission = asset.update.commission
+        else:
+            commission = asset.message.commission
         readers = (
             frozenset({"buyer", "maker", "owner"})
             if commission.buyer_id == world.user("buyer").pk
@@ -376,6 +388,101 @@ def _private_photos(world: World):
     )
     yield Case(
         reverse("commissions:image", args=[other, "z", 10**20, "x.jpg"]), private_to=frozenset()
+    )
+
+
+@walks(
+    "commissions:update_new",
+    "commissions:milestone_tick",
+    "commissions:date_move",
+    "commissions:date_agree",
+    "commissions:cancel_request",
+)
+def _journal_pages(world: World):
+    soon = (timezone.localdate() + timezone.timedelta(days=20)).isoformat()
+    # Where each can act (at work, late, queued), where none can (before and after), and
+    # the other buyer's: every refusal path without walking every status again.
+    statuses = ("in_progress", "awaiting_deposit", "scheduled", "requested", "completed")
+    for commission in [*(world.commissions[s] for s in statuses), world.other_commission]:
+        ref = [commission.reference]
+        yield Case(reverse("commissions:update_new", args=ref))
+        yield Case(
+            reverse("commissions:update_new", args=ref),
+            post={"body": "Walked at the bench.", "shareable": "on"},
+            files=_photo_file,
+        )
+        for milestone in commission.milestones.all()[:1]:
+            yield Case(
+                reverse("commissions:milestone_tick", args=ref),
+                post={"milestone": milestone.pk, "note": "Walked."},
+            )
+        yield Case(
+            reverse("commissions:date_move", args=ref),
+            post={"new_date": soon, "reason": "Walked the date."},
+        )
+        yield Case(reverse("commissions:date_agree", args=ref), post={"new_date": soon})
+        yield Case(reverse("commissions:cancel_request", args=ref), post={"reason": "Walked."})
+
+
+# --- Design proofs and change orders (commissions.views.proofs) ---------------------------------
+
+
+@walks(
+    "commissions:proofs",
+    "commissions:proof_post",
+    "commissions:proof_decide",
+    "commissions:change_order_new",
+    "commissions:change_order_answer",
+    "commissions:finish",
+)
+def _proof_pages(world: World):
+    from commissions.journal.models import ChangeOrder, UpdatePhoto
+
+    photo = UpdatePhoto.objects.filter(update__kind="proof").order_by("id").first()
+    orders = list(ChangeOrder.objects.values_list("pk", flat=True))
+    assert photo and orders, "the world needs a proof with a photo and a change order"
+    revise = {
+        "action": "revise",
+        "comment": "Walked.",
+        "pin_photo": str(photo.pk),
+        "pin_x": "12.5",
+        "pin_y": "40",
+        "pin_note": "Here.",
+    }
+    # Where each can act (at work; finished), where none can, and the other buyer's.
+    statuses = ("in_progress", "awaiting_balance", "scheduled", "requested", "completed")
+    for commission in [*(world.commissions[s] for s in statuses), world.other_commission]:
+        ref = commission.reference
+        yield Case(reverse("commissions:proofs", args=[ref]))
+        yield Case(
+            reverse("commissions:proof_post", args=[ref]), post={"body": "v"}, files=_photo_file
+        )
+        for version in (1, 2):
+            url = reverse("commissions:proof_decide", args=[ref, version])
+            yield Case(url, post={"action": "approve"})
+            yield Case(url, post=revise)
+        yield Case(
+            reverse("commissions:change_order_new", args=[ref]),
+            post={"amount": "50", "reason": "Walked."},
+        )
+        for pk in [*orders, 10**9]:
+            url = reverse("commissions:change_order_answer", args=[ref, pk])
+            yield Case(url, post={"action": "accept"})
+            yield Case(url, post={"action": "decline"})
+        yield Case(
+            reverse("commissions:finish", args=[ref]), post={"note": "Done."}, files=_photo_file
+        )
+
+
+@walks("commissions:email_photo")
+def _email_photos(world: World):
+    # The signed link is the key: whoever holds it sees that one thumbnail (an email's
+    # reader has no session), so it is not private to anyone; a link not signed by us
+    # shows nothing.
+    for photo in UpdatePhoto.objects.all():
+        yield Case(photo_link(photo).removeprefix(settings.SITE_URL), link_holder=True)
+    yield Case(
+        reverse("commissions:email_photo", args=["1:forged:signature"]), private_to=frozenset()
     )
 
 
@@ -432,6 +539,10 @@ def _media(world: World):
             yield Case("/media/" + name, private_to=readers)
     yield Case("/media/../settings.py", private_to=frozenset())
     yield Case("/media/commissions/references/nothing.jpg", private_to=frozenset())
+    # Update photos live in the private storage: never served as media, to anyone.
+    for photo in UpdatePhoto.objects.all():
+        for name in filter(None, [photo.image.name, photo.rendition_name("thumb", "jpeg")]):
+            yield Case("/media/" + name, private_to=frozenset())
 
 
 # --- The owner's office ------------------------------------------------------------------------------
@@ -648,6 +759,16 @@ class Owners:
                 ),
             )
             return self.of_commission(commission)
+        # The build journal's rows belong to their commission's buyer and maker.
+        if table in ("commissions_update", "commissions_changeorder", "commissions_milestone"):
+            return self.of_commission(row["commission_id"])
+        if table in ("commissions_updatephoto", "commissions_proofpin"):
+            from commissions.journal.models import Update
+
+            commission = Update.objects.filter(pk=row["update_id"]).values_list(
+                "commission_id", flat=True
+            )
+            return self.of_commission(commission.first())
         if table == "commissions_stripeevent":
             metadata = (row["payload"] or {}).get("data", {}).get("object", {}).get("metadata", {})
             commission = Commission.objects.filter(reference=metadata.get("commission")).first()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image
 
 from commissions import messaging, services, workflow
+from commissions.journal import proofs
 from commissions.models import Commission, Status
 from commissions.payments import local
 from commissions.payments import services as payments
@@ -89,6 +90,65 @@ def _pay(commission, kind: str):
     payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
     local.test_checkout_pay(payment.test_session)
     return payments.payment_sync(payment=payment)
+
+
+def _journal(c: dict, maker, buyer, secrets) -> None:
+    """The build journals: at work, milestones (one ticked off), an update with a photo, a
+    proof with a pin, a change order and a moved date; awaiting its deposit, a promised
+    date gone by and the buyer's request to cancel."""
+    from commissions.journal import services as journal
+    from commissions.journal.models import ChangeOrder, ProofPin, Update, UpdatePhoto
+
+    at_work = c["in_progress"]
+    first, _ = at_work.milestones.all()
+    journal.update_post(
+        commission=at_work,
+        by=maker.user,
+        body="SECRET-UPDATE-BODY",
+        images=[_upload((40, 160, 40))],
+        milestone_id=first.pk,
+        milestone_done=True,
+        shareable=True,
+    )
+    proof = Update.objects.create(
+        commission=at_work,
+        author=maker.user,
+        kind=Update.Kind.PROOF,
+        version=1,
+        decision=Update.Decision.PENDING,
+        body="SECRET-PROOF-BODY",
+    )
+    photo = UpdatePhoto.objects.create(update=proof, image=_upload((160, 40, 160)), position=0)
+    ProofPin.objects.create(
+        update=proof, photo=photo, author=buyer, number=1, x_pct=40, y_pct=60, comment="SECRET-PIN"
+    )
+    ChangeOrder.objects.create(
+        commission=at_work, proof=proof, amount_cents=5000, reason="SECRET-CHANGE-ORDER"
+    )
+    journal.promised_date_move(
+        commission=at_work,
+        by=maker.user,
+        new_date=at_work.promised_by + timedelta(days=7),
+        reason="SECRET-DATE-REASON",
+    )
+    late = c["awaiting_deposit"]
+    Commission.objects.filter(pk=late.pk).update(
+        promised_by=timezone.localdate() - timedelta(days=2)
+    )
+    journal.promised_dates_check()
+    journal.cancel_request(commission=late, by=buyer, reason="SECRET-CANCEL-REASON")
+    party = frozenset({"buyer", "maker", "owner"})
+    secrets += [
+        Secret(s, party)
+        for s in (
+            "SECRET-UPDATE-BODY",
+            "SECRET-PROOF-BODY",
+            "SECRET-PIN",
+            "SECRET-CHANGE-ORDER",
+            "SECRET-DATE-REASON",
+            "SECRET-CANCEL-REASON",
+        )
+    ]
 
 
 def build_world(settings) -> World:
@@ -227,7 +287,15 @@ def build_world(settings) -> World:
         processed_at=timezone.now(),
         outcome="already paid",
     )
-    payments.commission_mark_finished(commission=c["awaiting_balance"], by=maker.user)
+    # The quote includes a revision: the design is approved before the piece is finished,
+    # with a photo of it.
+    proofs.proof_post(
+        commission=c["awaiting_balance"], by=maker.user, body="The design", images=[_upload()]
+    )
+    proofs.proof_approve(commission=c["awaiting_balance"], by=buyer, version=1)
+    payments.commission_mark_finished(
+        commission=c["awaiting_balance"], by=maker.user, photos=[_upload((90, 60, 30))]
+    )
     payments.payment_start(commission=c["awaiting_balance"], by=buyer, kind="balance")
     # A gift address given before the balance: the maker may not see it yet.
     shipping.delivery_choose(
@@ -316,6 +384,7 @@ def build_world(settings) -> World:
         images=[_upload()],
     )
     secrets.append(Secret("SECRET-OTHER-BRIEF", frozenset({"other_buyer", "other_maker", "owner"})))
+    _journal(c, maker, buyer, secrets)
 
     # Every photo gets its sizes now, as the task would after commit.
     from shop.images.tasks import image_asset_models

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commissions', '0003_payment_checks'),
+        ('commissions', '0005_proofs_finished_photo'),
     ]
 
     operations = [

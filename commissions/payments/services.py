@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissions import bench, locks, workflow
+from commissions.activity import activity_touch
+from commissions.journal import proofs
 from commissions.models import Commission, Quote, Status
 from commissions.payments import provider, states
 from commissions.payments.models import Payment, TestCheckoutSession
@@ -98,11 +100,16 @@ def amount_due(commission: Commission, kind: str) -> int:
     quote = accepted_quote(commission)
     if quote is None:
         return 0
-    return (
-        quote.deposit_cents
-        if kind == Payment.Kind.DEPOSIT
-        else quote.price_cents - quote.deposit_cents
-    )
+    if kind == Payment.Kind.DEPOSIT:
+        return quote.deposit_cents
+    return quote.price_cents - quote.deposit_cents + proofs.extras_cents(commission)
+
+
+def balance(commission: Commission) -> Money | None:
+    """The balance as the buyer pays it: the quote's, plus accepted change orders."""
+    if accepted_quote(commission) is None:
+        return None
+    return Money(amount_due(commission, Payment.Kind.BALANCE), commission.currency)
 
 
 def deposit_problem(*, price_cents: int, deposit_cents: int, currency: str) -> str:
@@ -381,6 +388,7 @@ def _mismatched(
             payment_intent_id=session.payment_intent,
             failure_reason=reason,
         )
+        activity_touch(target.commission_id)
         first = True
     if taken and not target.payment_intent_id:
         target.payment_intent_id = session.payment_intent
@@ -515,6 +523,7 @@ def refund_start(*, payment: Payment, reason: str, taken: Money | None = None) -
         status=P.REFUND_PENDING,
         failure_reason=reason,
     )
+    activity_touch(refund.commission_id)
     enqueue_on_commit(REFUND_TASK, refund.pk)
     return refund
 
@@ -627,6 +636,7 @@ def refund_apply(
             status=P.REFUND_PENDING,
             failure_reason="Refunded outside the shop (in the Stripe dashboard).",
         )
+        activity_touch(row.commission_id)
         _attention(
             row,
             f"A refund of {amount} was made outside the shop (in Stripe) for "
@@ -748,21 +758,32 @@ def refunds_reconcile(*, now=None) -> dict:
 
 
 @transaction.atomic
-def commission_mark_finished(*, commission: Commission, by) -> Commission:
-    """The maker says the piece is done: its slot goes to the next in the queue, and the
-    buyer is asked for the balance (or, if the deposit was the whole price, it is ready to
-    ship straight away)."""
+def commission_mark_finished(
+    *, commission: Commission, by, photos: list = (), note: str = ""
+) -> Commission:
+    """The maker says the piece is done, with a photo of it: its slot goes to the next in
+    the queue, and the buyer is asked for the balance with that photo (or, if the deposit
+    was the whole price, it is ready to ship straight away). When the quote includes
+    design revisions, a proof must have been approved first."""
     commission = locks.commission_locked(commission, with_maker=True)
+    if commission.status == Status.IN_PROGRESS:
+        problem = proofs.finish_problem(commission)
+        if problem:
+            raise NotAllowed(problem)
     workflow.advance(commission, "mark_finished", by=by, note="The piece is finished.")
+    finished = proofs.finished_photos_add(commission=commission, by=by, photos=photos, note=note)
     bench.bench_release(commission=commission)
-    balance = amount_due(commission, Payment.Kind.BALANCE)
-    if balance <= 0:
+    balance_cents = amount_due(commission, Payment.Kind.BALANCE)
+    if balance_cents <= 0:
         workflow.advance(commission, "balance_paid", by=None, note="Paid in full with the deposit.")
         return commission
     _notify(
         commission,
         to=commission.buyer.email,
         template="balance_due",
-        balance=accepted_quote(commission).balance,
+        balance=Money(balance_cents, commission.currency),
+        extras=Money(proofs.extras_cents(commission), commission.currency),
+        photo_url=proofs.email_photo_src(finished),
+        photo_alt="The finished piece",
     )
     return commission

@@ -6,6 +6,7 @@ paid after we had given up on it, a bank debit that clears days later, and a ref
 fails after it had succeeded (the money is the shop's again, so the payment is paid again).
 """
 
+from commissions.activity import activity_touch
 from commissions.payments.models import Payment
 
 P = Payment.Status
@@ -43,4 +44,6 @@ def change(payment: Payment, to: str, **fields) -> bool:
     for name, value in fields.items():
         setattr(payment, name, value)
     payment.save(update_fields=["status", *fields])
+    # The commission's page shows payments: its open page's poll brings this one.
+    activity_touch(payment.commission_id)
     return True

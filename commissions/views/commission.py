@@ -7,8 +7,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from commissions import messaging, selectors, services, workflow
+from commissions import messaging, selectors, services, timeline, workflow
+from commissions.activity import stamp_of
 from commissions.forms import HeirloomArrivalForm, MessageForm, MoveForm, QuoteForm, ResendForm
+from commissions.journal import proofs
+from commissions.journal import services as journal_services
+from commissions.journal.forms import (
+    CancelRequestForm,
+    DateAgreeForm,
+    DateMoveForm,
+    MilestoneTickForm,
+    UpdateForm,
+)
 from commissions.models import Quote, Status
 from commissions.payments import services as payment_services
 from commissions.reviews import services as reviews
@@ -53,7 +63,23 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         for move in workflow.allowed_moves(commission, role)
     ]
     due = _payment_due(commission) if role == workflow.BUYER else None
+    today = timezone.localdate()
+    journal = timeline.journal_for(commission, quotes=quotes, payments=payments)
+    is_maker = role == workflow.MAKER
+    passed = journal_services.date_passed(commission, today)
     return {
+        **journal_context(request, commission, role, journal, today),
+        "can_post_update": is_maker and commission.status in journal_services.POSTABLE,
+        "update_form": forms.get("update_form") or UpdateForm(milestones=journal.milestones),
+        "tick_form": MilestoneTickForm(),
+        "can_move_date": is_maker
+        and commission.promised_by is not None
+        and commission.status in journal_services.UNFINISHED,
+        "date_move_form": forms.get("date_move_form") or DateMoveForm(),
+        "date_passed": passed,
+        "can_answer_late": role == workflow.BUYER and passed,
+        "date_agree_form": forms.get("date_agree_form") or DateAgreeForm(),
+        "cancel_form": CancelRequestForm(),
         "commission": commission,
         "role": role,
         "is_buyer": role == workflow.BUYER,
@@ -66,9 +92,7 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         "past_quotes": [
             q for q in quotes if q.status not in (Quote.Status.OPEN, Quote.Status.ACCEPTED)
         ],
-        "log": commission.log.select_related("by"),
         "images": commission.images.all(),
-        **_thread(commission),
         "message_form": forms.get("message_form") or MessageForm(),
         "heirloom_form": forms.get("heirloom_form") or HeirloomArrivalForm(),
         "accepted": commission.status in workflow.ACCEPTED,
@@ -78,9 +102,24 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         "payments": [p for p in payments if p.status not in ("pending", "expired")],
         "processing": any(p.status == "processing" for p in payments),
         "test_payments": test_mode(),
-        "today": timezone.localdate(),
+        "today": today,
         "shipping": shipping.panel(commission, role),
         "reviewing": reviews.panel(commission, role),
+        # Design proofs and extra charges (commissions.journal.proofs).
+        "proofs": proofs.summary(commission),
+        "balance": payment_services.balance(commission),
+    }
+
+
+def journal_context(request: HttpRequest, commission, role, journal, today) -> dict:
+    """The timeline, the milestones and the next steps (all the poll redraws), and the
+    cursor the open page polls with."""
+    return {
+        "entries": journal.entries,
+        "milestones": journal.milestones,
+        "hints": timeline.next_steps(commission, role, journal, today),
+        "stamp": stamp_of(commission.activity_at),
+        "today": today,
     }
 
 
@@ -96,11 +135,6 @@ def _payment_due(commission) -> dict | None:
 def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
     messaging.thread_mark_read(commission=commission, user=request.user)
     return render(request, "commissions/detail.html", page_context(request, commission, **forms))
-
-
-def _thread(commission, after_id: int = 0) -> dict:
-    posted = list(messaging.thread_messages(commission, after_id=after_id))
-    return {"thread": posted, "last_id": posted[-1].id if posted else after_id}
 
 
 @login_required

@@ -7,13 +7,14 @@ from django.views.decorators.http import require_POST
 
 from commissions import selectors, services, workflow
 from commissions.forms import MoveForm
-from commissions.payments import services as payment_services
 from commissions.views._common import act
 from commissions.views.commission import _page
 
 # The service that makes each move by hand, with everything that comes with it (emails,
-# the bench, refunds). A move with a page of its own (the quote) or made only by the shop
-# from its office (cancel, complete) is not here.
+# the bench, refunds). A move with a page of its own (the quote; marking the piece finished,
+# which takes a photo: commissions.views.proofs.finish; shipping, with the carrier and the
+# tracking: commissions.views.shipping.ship) or made only by the shop from its office
+# (cancel, complete) is not here.
 PERFORM = {
     "convert": services.inquiry_convert,
     "close_question": services.inquiry_close,
@@ -21,7 +22,6 @@ PERFORM = {
     "accept_quote": services.quote_accept,
     "decline_quote": services.quote_decline,
     "withdraw": services.commission_withdraw,
-    "mark_finished": payment_services.commission_mark_finished,
     "confirm_delivery": services.commission_confirm_delivery,
 }
 

@@ -90,3 +90,19 @@ def accepted(quoted, buyer):
 def now_on_commit(django_capture_on_commit_callbacks):
     """Run what would run after commit (the eager tasks), as in production."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def at_work(accepted, buyer, settings):
+    """The deposit paid on the local test page: at Mara's bench, in progress."""
+    from commissions.payments import local
+    from commissions.payments import services as payments
+
+    settings.PAYMENTS = "test"
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
+    payment = payments.payment_start(commission=accepted, by=buyer, kind="deposit")
+    local.test_checkout_pay(payment.test_session)
+    payments.payment_sync(payment=payment)
+    accepted.refresh_from_db()
+    assert accepted.status == "in_progress", accepted.status
+    return accepted

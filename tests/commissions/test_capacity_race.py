@@ -37,7 +37,8 @@ def quoted(buyer, maker: Maker, weeks: int) -> Commission:
         deposit_cents=12000,
         estimated_weeks=weeks,
         milestones=["Sketch"],
-        revision_rounds=1,
+        # No design to approve: these stories are about the bench (proofs: test_proofs).
+        revision_rounds=0,
         valid_until=timezone.localdate() + timedelta(days=14),
     )
     return commission

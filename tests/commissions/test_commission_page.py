@@ -17,6 +17,10 @@ def _poll_state(html: str) -> str:
     return re.search(r"state=([0-9a-f]+)", html).group(1)
 
 
+def _poll_since(html: str) -> str:
+    return re.search(r"since=([0-9]+)", html).group(1)
+
+
 def _quote(commission, maker, price=40000):
     services.quote_send(
         commission=commission,
@@ -40,18 +44,21 @@ def test_the_open_page_redraws_its_next_step_when_the_maker_quotes_and_only_then
     assert "Accept the quote" not in page
     poll = reverse("commissions:messages", args=[commission.reference])
 
-    quiet = client.get(poll, {"after": 0, "state": state}).content.decode()
-    assert 'id="live"' not in quiet  # nothing changed: the panel is left alone
+    since = _poll_since(page)
+    quiet = client.get(poll, {"since": since, "state": state})
+    assert quiet.status_code == 204  # nothing new: nothing redrawn
 
     _quote(commission, maker)
-    changed = client.get(poll, {"after": 0, "state": state}).content.decode()
+    changed = client.get(poll, {"since": since, "state": state}).content.decode()
     assert 'id="live" class="stack" hx-swap-oob="true"' in changed
     assert "Accept the quote of €400.00" in changed and "Quoted" in changed
-    assert 'id="timeline" aria-labelledby="timeline-title" hx-swap-oob="true"' in changed
-    new_state = _poll_state(changed)
-    assert new_state != state
-    again = client.get(poll, {"after": 0, "state": new_state}).content.decode()
-    assert 'id="live"' not in again
+    assert "Quote: €400.00, 4 weeks of work" in changed  # the timeline, redrawn
+    new_state, new_since = _poll_state(changed), _poll_since(changed)
+    assert new_state != state and int(new_since) > int(since)
+    assert client.get(poll, {"since": new_since, "state": new_state}).status_code == 204
+    # A page whose cursor is behind gets the timeline, without the panel if it is current.
+    again = client.get(poll, {"since": since, "state": new_state}).content.decode()
+    assert 'id="live"' not in again and "Quote: €400.00" in again
 
 
 def test_the_buttons_come_from_the_table_for_whoever_is_looking(client, buyer, maker, request_for):

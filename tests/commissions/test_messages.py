@@ -2,6 +2,7 @@
 with unread counts, and without flooding anyone's inbox."""
 
 import io
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -54,15 +55,20 @@ def test_an_empty_message_is_explained(client, buyer, request_for):
 
 def test_the_thread_polls_for_what_is_new_only(client, buyer, maker, request_for):
     commission = request_for(buyer)
-    first = messaging.message_post(commission=commission, by=buyer, body="First")
+    messaging.message_post(commission=commission, by=buyer, body="First")
     client.force_login(maker.user)
     url = reverse("commissions:messages", args=[commission.reference])
-    html = client.get(url, {"after": first.id}).content.decode()
-    assert "First" not in html and f"after={first.id}" in html  # nothing new; same cursor
-    second = messaging.message_post(commission=commission, by=buyer, body="Second")
-    html = client.get(url, {"after": first.id}).content.decode()
-    assert "Second" in html and "First" not in html and f"after={second.id}" in html
-    assert 'hx-trigger="every 10s' in html
+    page = client.get(commission.get_absolute_url()).content.decode()
+    since = re.search(r"since=([0-9]+)", page).group(1)
+    assert client.get(url, {"since": since}).status_code == 204  # nothing new
+    messaging.message_post(commission=commission, by=buyer, body="Second")
+    html = client.get(url, {"since": since}).content.decode()
+    assert "Second" in html and "First" in html  # the timeline, redrawn in order
+    assert html.index("First") < html.index("Second")
+    newer = re.search(r"since=([0-9]+)", html).group(1)
+    assert int(newer) > int(since)
+    assert client.get(url, {"since": newer}).status_code == 204
+    assert 'hx-trigger="every 4s' in html
 
 
 def test_unread_counts_show_in_the_navigation_and_clear_when_read(

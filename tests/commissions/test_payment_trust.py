@@ -57,7 +57,7 @@ def quote(commission: Commission, maker, price_cents: int, deposit_cents: int) -
         deposit_cents=deposit_cents,
         estimated_weeks=2,
         milestones=[],
-        revision_rounds=1,
+        revision_rounds=0,  # no design to approve before the piece is finished
         valid_until=timezone.localdate(),
     )
 

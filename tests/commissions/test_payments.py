@@ -14,16 +14,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissions import services
+from commissions.journal import proofs
 from commissions.models import Commission, Status
 from commissions.payments import events
 from commissions.payments import services as payments
 from commissions.payments.models import Payment, StripeEvent
 from commissions.tasks import events_reconcile, events_retry_unprocessed, refund_send
+from shop.images.pipeline import check_upload
 from shop.notifications.models import OutboxEmail
 from tests.commissions.conftest import STRIPE_WEBHOOK_SECRET as SECRET
 from tests.stripe_standin import sign
+from tests.world import photo_bytes
 
 WEBHOOK = reverse("payments:webhook")
+
+
+def finished_photo():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("done.jpg", photo_bytes(), content_type="image/jpeg")
 
 
 def deliver(
@@ -187,7 +196,7 @@ def test_a_waitlisted_commission_waits_for_its_slot_once_the_deposit_is_paid(
             deposit_cents=5000,
             estimated_weeks=2,
             milestones=[],
-            revision_rounds=1,
+            revision_rounds=0,
             valid_until=timezone.localdate(),
         )
         services.quote_accept(commission=commission, by=who)
@@ -201,7 +210,7 @@ def test_a_waitlisted_commission_waits_for_its_slot_once_the_deposit_is_paid(
     assert (first.status, first.slot) == (Status.IN_PROGRESS, "bench")
     assert (second.status, second.slot) == (Status.SCHEDULED, "waitlist")
     client.force_login(maker.user)
-    client.post(reverse("commissions:move", args=[first.reference, "mark_finished"]))
+    client.post(reverse("commissions:finish", args=[first.reference]), {"photos": finished_photo()})
     second.refresh_from_db()
     assert (second.status, second.slot) == (Status.IN_PROGRESS, "bench")
     assert OutboxEmail.objects.filter(template="slot_ready", to=buyer.email).exists()
@@ -423,8 +432,15 @@ def test_the_maker_finishes_the_buyer_pays_the_balance_and_it_is_ready_to_ship(
     start_deposit(client, buyer, accepted)
     with now_on_commit():
         deliver(client, stripe.pay(Payment.objects.get().checkout_session_id))
+    # The quote includes revisions: the buyer approves a proof before the piece is finished.
+    proofs.proof_post(
+        commission=accepted, by=maker.user, body="", images=[check_upload(finished_photo())]
+    )
+    proofs.proof_approve(commission=accepted, by=buyer, version=1)
     client.force_login(maker.user)
-    client.post(reverse("commissions:move", args=[accepted.reference, "mark_finished"]))
+    client.post(
+        reverse("commissions:finish", args=[accepted.reference]), {"photos": finished_photo()}
+    )
     accepted.refresh_from_db()
     assert accepted.status == Status.AWAITING_BALANCE
     email = OutboxEmail.objects.get(template="balance_due")

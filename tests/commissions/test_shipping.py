@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from commissions.journal import proofs
 from commissions.models import Commission, Status
 from commissions.payments.models import Payment
 from commissions.shipping import carriers
@@ -19,8 +20,9 @@ from commissions.shipping import services as shipping
 from commissions.shipping.models import Delivery
 from commissions.tasks import deliveries_confirm_overdue
 from commissions.workflow import NotAllowed
+from shop.images.pipeline import check_upload
 from shop.notifications.models import OutboxEmail
-from tests.commissions.test_payments import deliver, start_deposit
+from tests.commissions.test_payments import deliver, finished_photo, start_deposit
 
 ADDRESS = {
     "name": "Ada Lovelace",
@@ -46,13 +48,25 @@ GIFT = {
 }
 
 
+def _finish(client, buyer, maker, commission):
+    """The design approved (the quote includes revisions), the piece finished with its
+    photo: the balance is due."""
+    proofs.proof_post(
+        commission=commission, by=maker.user, body="", images=[check_upload(finished_photo())]
+    )
+    proofs.proof_approve(commission=commission, by=buyer, version=1)
+    client.force_login(maker.user)
+    client.post(
+        reverse("commissions:finish", args=[commission.reference]), {"photos": finished_photo()}
+    )
+
+
 def _finished(client, stripe, buyer, maker, commission, now_on_commit):
     """Deposit paid, the piece finished: the balance is due."""
     start_deposit(client, buyer, commission)
     with now_on_commit():
         deliver(client, stripe.pay(Payment.objects.get().checkout_session_id))
-    client.force_login(maker.user)
-    client.post(reverse("commissions:move", args=[commission.reference, "mark_finished"]))
+    _finish(client, buyer, maker, commission)
     commission.refresh_from_db()
     assert commission.status == Status.AWAITING_BALANCE
     client.force_login(buyer)
@@ -187,8 +201,7 @@ def test_the_local_test_page_collects_the_address_as_stripe_does(
         page = client.get(pay.url).content.decode()
         assert "Delivery address" not in page
         client.post(pay.url, {"action": "pay"})
-    client.force_login(maker.user)
-    client.post(reverse("commissions:move", args=[accepted.reference, "mark_finished"]))
+    _finish(client, buyer, maker, accepted)
     client.force_login(buyer)
     pay = client.post(reverse("commissions:pay", args=[accepted.reference, "balance"]))
     page = client.get(pay.url).content.decode()

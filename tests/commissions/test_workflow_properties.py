@@ -193,7 +193,8 @@ class StudioMachine(RuleBasedStateMachine):
                 deposit_cents=deposit,
                 estimated_weeks=weeks,
                 milestones=["Sketch", "Wax", "Cast"],
-                revision_rounds=1,
+                # No design to approve before finishing (proofs are tested on their own).
+                revision_rounds=0,
                 valid_until=timezone.localdate() + timedelta(days=14),
             ),
             "accept the quote": lambda: services.quote_accept(commission=c, by=by),

@@ -12,6 +12,7 @@ from shop.notifications.models import OutboxEmail
 from tests.commissions.test_capacity_race import accepted, pay_deposit
 from tests.e2e.conftest import DESKTOP
 from tests.e2e.test_commissions import at, in_two_weeks, request_for, ring, shot, status_badge
+from tests.e2e.test_proofs import finish_with_a_photo
 from tests.factories import UserFactory
 
 __all__ = ["request_for", "ring"]  # fixtures, found by name
@@ -71,7 +72,7 @@ def test_the_maker_finishes_a_piece_and_the_first_paid_buyer_in_the_queue_starts
 
     mara = open_as(maker.user, who="maker")
     mara.goto(at_the_bench.get_absolute_url())
-    mara.get_by_role("button", name="Mark the piece finished").click()
+    finish_with_a_photo(mara)
     expect(status_badge(mara)).to_have_text("Awaiting balance")
     expect(mara.locator(".messages")).to_contain_text("Marked finished")
 

@@ -15,6 +15,7 @@ from shop.notifications.models import OutboxEmail
 from tests.commissions import conftest as commission_fixtures
 from tests.e2e.conftest import DESKTOP, PASSWORD, log_in
 from tests.e2e.test_commissions import at, shot, status_badge
+from tests.e2e.test_proofs import approve_a_proof, finish_with_a_photo
 
 ring = commission_fixtures.ring
 request_for = commission_fixtures.request_for
@@ -113,7 +114,10 @@ def test_the_maker_marks_it_finished_and_the_buyer_pays_the_balance(
     mara = open_as(maker.user, who="maker")
     mara.goto(accepted.get_absolute_url())
     expect(status_badge(mara)).to_have_text("In progress")
-    mara.get_by_role("button", name="Mark the piece finished").click()
+    # The quote includes revisions: the design is approved first (tests/e2e/test_proofs.py
+    # tells that in the browser).
+    approve_a_proof(accepted, maker, buyer)
+    finish_with_a_photo(mara)
     expect(status_badge(mara)).to_have_text("Awaiting balance")
     shot(mara, "marked-finished")
 

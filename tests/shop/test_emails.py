@@ -15,17 +15,22 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from commissions import messaging, services
+from commissions.journal import proofs
+from commissions.journal import services as journal
+from commissions.models import Commission
 from commissions.payments import local
 from commissions.payments import services as payments
 from commissions.reviews import services as reviews
 from commissions.shipping import services as shipping
 from makers.models import PersonalisationOption
 from makers.services import piece_refresh
+from shop.images.pipeline import check_upload
 from shop.notifications.models import OutboxEmail
 from tests.conftest import ROOT
 from tests.factories import (
@@ -35,6 +40,7 @@ from tests.factories import (
     PieceFactory,
     PiecePhotoFactory,
     UserFactory,
+    jpeg_bytes,
 )
 
 EVIL = "evil.example"
@@ -49,6 +55,8 @@ SHORT = f'<a href="https://{EVIL}">x</a><img src=x onerror=y>'
 
 # Elements our own email layouts use; anything else came from someone's text.
 OUR_TAGS = {"html", "body", "table", "tr", "td", "p", "a", "strong", "br"}
+# The one image an email may show: a photo from the bench, by the shop's signed link.
+PHOTO_LINKS = settings.SITE_URL + "/commissions/photos/"
 
 
 class _Elements(HTMLParser):
@@ -86,12 +94,17 @@ def assert_html_is_safe(html: str, label: str) -> None:
             if not href.startswith(settings.SITE_URL):
                 assert href in (text, f"mailto:{text}"), (label, href, text)
             continue
-        assert tag in OUR_TAGS, (label, tag, attributes)
+        if tag == "img":
+            # Only the shop's own signed thumbnail of a photo from the bench.
+            assert attributes.get("src", "").startswith(PHOTO_LINKS), (label, attributes)
+            assert attributes.get("alt"), (label, attributes)
+        else:
+            assert tag in OUR_TAGS, (label, tag, attributes)
         for name, value in attributes.items():
             assert not name.startswith("on"), (label, tag, name)
             if name == "href":
                 assert urlsplit(value).scheme in ("http", "https", "mailto"), (label, value)
-    assert "<script" not in html and "<form" not in html and "<img" not in html, label
+    assert "<script" not in html and "<form" not in html, label
 
 
 def email_templates() -> set[str]:
@@ -146,6 +159,15 @@ def _quote(world, commission, days: int = 14):
     )
 
 
+def _photo():
+    from django.core.files.base import ContentFile
+
+    from shop.images.pipeline import check_upload
+    from tests.world import photo_bytes
+
+    return check_upload(ContentFile(photo_bytes(), name="p.jpg"))
+
+
 def _pay(commission, kind: str):
     payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
     local.test_checkout_pay(payment.test_session)
@@ -186,6 +208,31 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         _pay(rework, "deposit")
     with run():
         services.heirloom_received(commission=rework, by=maker_user, condition=HOSTILE)
+        # The build journal: an update with a photo from the bench, the date moved with a
+        # reason, a quiet fortnight reminded, the date passed (buyer and owner told), the
+        # buyer asking to cancel, then agreeing a new date.
+        journal.update_post(
+            commission=rework,
+            by=maker_user,
+            body=HOSTILE,
+            images=[check_upload(ContentFile(jpeg_bytes(), name="bench.jpg"))],
+        )
+        rework.refresh_from_db()
+        journal.promised_date_move(
+            commission=rework,
+            by=maker_user,
+            new_date=rework.promised_by + timedelta(days=7),
+            reason=HOSTILE,
+        )
+        journal.update_reminders(now=timezone.now() + timedelta(days=15))
+        Commission.objects.filter(pk=rework.pk).update(
+            promised_by=timezone.localdate() - timedelta(days=1)
+        )
+        journal.promised_dates_check()
+        journal.cancel_request(commission=rework, by=buyer, reason=HOSTILE)
+        journal.promised_date_agree(
+            commission=rework, by=buyer, new_date=timezone.localdate() + timedelta(days=30)
+        )
         with transaction.atomic():
             started = payments.payment_start(commission=waiting, by=buyer, kind="deposit")
             payments.payment_failed(payments._locked(started.pk), reason=HOSTILE)
@@ -211,7 +258,29 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
     with run():
         _pay(queued, "deposit")
     with run():
-        payments.commission_mark_finished(commission=rework, by=maker_user)
+        # Design proofs: revisions with pins, past the allowance an extra charge accepted
+        # and one declined, then the approval; finished with a photo.
+        def pin(proof):
+            return [proofs.PinInput(proof.photos.first().pk, 10, 20, HOSTILE[:400])]
+
+        for version in (1, 2, 3, 4):
+            proof = proofs.proof_post(
+                commission=rework, by=maker_user, body=HOSTILE, images=[_photo()]
+            )
+            if version < 4:
+                proofs.proof_request_revision(
+                    commission=rework, by=buyer, version=version, comment=HOSTILE, pins=pin(proof)
+                )
+            if version == 3:
+                for accept in (True, False):
+                    order = proofs.change_order_propose(
+                        commission=rework, by=maker_user, amount_cents=5000, reason=HOSTILE
+                    )
+                    proofs.change_order_answer(
+                        commission=rework, by=buyer, order_id=order.pk, accept=accept
+                    )
+        proofs.proof_approve(commission=rework, by=buyer, version=4)
+        payments.commission_mark_finished(commission=rework, by=maker_user, photos=[_photo()])
     with run():
         _pay(rework, "balance")
     with run():
@@ -219,7 +288,9 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
     with run():
         # The queued piece, finished and paid in full; the buyer changes where it goes (a
         # gift, named by an attacker); the maker ships it with a note; it arrives.
-        payments.commission_mark_finished(commission=queued, by=maker_user)
+        proof = proofs.proof_post(commission=queued, by=maker_user, body="", images=[_photo()])
+        proofs.proof_approve(commission=queued, by=buyer, version=proof.version)
+        payments.commission_mark_finished(commission=queued, by=maker_user, photos=[_photo()])
     with run():
         _pay(queued, "balance")
     with run():
@@ -268,11 +339,17 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
     assert len(html_parts) == len(mail.outbox) == len(rows)
     for subject, html in html_parts:
         assert_html_is_safe(html, subject)
+    # The proof emails and the balance request carry their photo's thumbnail.
+    with_photo = {subject for subject, html in html_parts if "/commissions/photos/" in html}
+    assert len(with_photo) >= 5, with_photo
     # The hostile text did reach the emails, as text.
     shown = "\n".join(html for _, html in html_parts)
     for text in ("&lt;form action=&quot;", "&lt;/form&gt;", "onerror=&quot;alert(1)&quot;"):
         assert text in shown
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in shown
+    # The update's email carries its photo, by the shop's own link.
+    posted = next(html for subject, html in html_parts if "posted an update" in subject)
+    assert f'<img src="{PHOTO_LINKS}' in posted
 
 
 def test_the_checker_catches_a_link_a_form_and_a_handler():
@@ -280,6 +357,7 @@ def test_the_checker_catches_a_link_a_form_and_a_handler():
         '<p><a href="https://evil.example/login">Pay here</a></p>',
         "<p><form action=x></form></p>",
         "<p><img src=x onerror=y></p>",
+        f'<p><img src="https://{EVIL}/t.gif" alt="x"></p>',
         '<p onclick="x">hi</p>',
     ):
         with pytest.raises(AssertionError):
