@@ -10,6 +10,7 @@ from commissions.views import (
     requests,
     reviews,
     shipping,
+    story,
     thread,
 )
 
@@ -81,6 +82,17 @@ urlpatterns = [
         name="change_order_answer",
     ),
     path("commissions/<str:reference>/finish/", proofs.finish, name="finish"),
+    # The story: the buyer's shareable journey link (public, read-only) and the piece's
+    # provenance record
+    path("commissions/<str:reference>/journey/", story.journey_manage, name="journey_manage"),
+    path("commissions/<str:reference>/provenance/", story.provenance, name="provenance"),
+    path("journey/<str:token>/", story.journey, name="journey"),
+    path("journey/<str:token>/provenance/", story.journey_provenance, name="journey_provenance"),
+    path(
+        "journey/<str:token>/photos/<int:pk>/<str:filename>",
+        story.journey_photo,
+        name="journey_photo",
+    ),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

@@ -354,6 +354,37 @@ def _reviews(world: World):
     yield Case(reverse("commissions:review_photo", args=[10**9, "x.jpg"]), private_to=frozenset())
 
 
+@walks("commissions:journey_manage", "commissions:provenance")
+def _story_pages(world: World):
+    for commission in _all_commissions(world):
+        manage = reverse("commissions:journey_manage", args=[commission.reference])
+        yield Case(manage, post={"gift_note": "Walked by."})
+        yield Case(manage, post={"action": "revoke"})
+        yield Case(reverse("commissions:provenance", args=[commission.reference]))
+
+
+@walks("commissions:journey", "commissions:journey_provenance", "commissions:journey_photo")
+def _journey_links(world: World):
+    # Whoever holds a live link reads the story (nothing private is on it: the world's
+    # secrets say who may read what); a revoked or unknown link opens nothing.
+    live, revoked = world.extra["journey"], world.extra["revoked_journey"]
+    for token in (live.token, revoked.token, "x" * 43):
+        yield Case(reverse("commissions:journey", args=[token]), link_holder=True)
+        yield Case(reverse("commissions:journey_provenance", args=[token]), link_holder=True)
+    for photo in UpdatePhoto.objects.select_related("update"):
+        readers = (
+            EVERYONE
+            if photo.update.commission_id == live.commission_id and photo.update.shareable
+            else frozenset()
+        )
+        name = photo.rendition_name("thumb", "jpeg").rsplit("/", 1)[-1]
+        for token in (live.token, revoked.token):
+            yield Case(
+                reverse("commissions:journey_photo", args=[token, photo.pk, name]),
+                private_to=readers if token == live.token else frozenset(),
+            )
+
+
 @walks("commissions:image")
 def _private_photos(world: World):
     assets = [
@@ -739,6 +770,7 @@ class Owners:
             "commissions_payment",
             "commissions_delivery",
             "commissions_review",
+            "commissions_journey",
         ):
             return self.of_commission(row["commission_id"])
         if table == "commissions_messageattachment":

@@ -385,6 +385,18 @@ def build_world(settings) -> World:
     )
     secrets.append(Secret("SECRET-OTHER-BRIEF", frozenset({"other_buyer", "other_maker", "owner"})))
     _journal(c, maker, buyer, secrets)
+    # The delivered piece's story is shared by a link (one update marked shareable); the
+    # completed one's link was revoked.
+    from commissions.journal.models import Update, UpdatePhoto
+    from commissions.story import services as story
+    from commissions.story.models import Journey
+
+    shared = Update.objects.create(
+        commission=c["delivered"], author=maker.user, body="Shared by the link.", shareable=True
+    )
+    UpdatePhoto.objects.create(update=shared, image=_upload((90, 120, 200)), position=0)
+    journey = story.journey_share(commission=c["delivered"], by=buyer, gift_note="For you.")
+    revoked = Journey.objects.create(commission=c["completed"], revoked_at=timezone.now())
 
     # Every photo gets its sizes now, as the task would after commit.
     from shop.images.tasks import image_asset_models
@@ -433,5 +445,7 @@ def build_world(settings) -> World:
             "unprocessed": unprocessed,
             "portrait": portrait,
             "pending": pending,
+            "journey": journey,
+            "revoked_journey": revoked,
         },
     )

@@ -23,6 +23,7 @@ from commissions.models import Quote, Status
 from commissions.payments import services as payment_services
 from commissions.reviews import services as reviews
 from commissions.shipping import services as shipping
+from commissions.views import story as story_views
 from commissions.views._common import act
 from shop.money import Money
 from shop.stripe_gateway import test_mode
@@ -105,6 +106,7 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         "today": today,
         "shipping": shipping.panel(commission, role),
         "reviewing": reviews.panel(commission, role),
+        "sharing": story_views.panel(commission, role),
         # Design proofs and extra charges (commissions.journal.proofs).
         "proofs": proofs.summary(commission),
         "balance": payment_services.balance(commission),
