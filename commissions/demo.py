@@ -129,6 +129,37 @@ def _pay_mismatched(commission: Commission) -> None:
     )
 
 
+# The demo's shared journey: a fixed link so the README can name it (a real one is 256
+# random bits, made when the buyer shares).
+DEMO_JOURNEY = "demo-the-making-of-a-ring-for-nina-by-mara-k"
+
+
+def _journey(commission: Commission, maker: Maker) -> None:
+    """The delivered ring's story, shared: its milestones done, two updates from the bench
+    marked shareable, and the link with a note for Nina."""
+    from commissions.journal.models import Milestone, Update, UpdatePhoto
+    from commissions.story.models import Journey
+
+    Milestone.objects.filter(commission=commission, done_at__isnull=True).update(
+        done_at=timezone.now()
+    )
+    for body, seed, metal in (
+        ("The band is forged and sized — a comfortable court profile.", "demo-nina-1", "silver"),
+        ("Engraved and polished; the inside reads just as you asked.", "demo-nina-2", "gold"),
+    ):
+        update = Update.objects.create(
+            commission=commission, author=maker.user, body=body, shareable=True
+        )
+        UpdatePhoto.objects.create(
+            update=update, image=_picture(drawings.ring(seed, metal=metal)), position=0
+        )
+    Journey.objects.create(
+        commission=commission,
+        token=DEMO_JOURNEY,
+        gift_note="Nina — this ring was made for you. Here is how it came to be.",
+    )
+
+
 def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
     """Create the demo commissions once; a second run changes nothing."""
     if Commission.objects.filter(buyer=buyer).exists():
@@ -260,6 +291,7 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 "the sketch. My father has not taken it off since.",
                 photo=_picture(drawings.ring("demo-review", metal="silver")),
             )
+            _journey(delivered, mara)
             review_services.review_reply(
                 commission=delivered,
                 by=mara.user,
