@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissions import demo_proofs, messaging, services
-from commissions.models import Commission, ReferenceImage
+from commissions.journal import services as journal
+from commissions.models import Commission, Milestone, ReferenceImage, Update, UpdatePhoto
 from commissions.payments import local
 from commissions.payments import services as payments
 from commissions.reviews import services as review_services
@@ -137,7 +138,6 @@ DEMO_JOURNEY = "demo-the-making-of-a-ring-for-nina-by-mara-k"
 def _journey(commission: Commission, maker: Maker) -> None:
     """The delivered ring's story, shared: its milestones done, two updates from the bench
     marked shareable, and the link with a note for Nina."""
-    from commissions.journal.models import Milestone, Update, UpdatePhoto
     from commissions.story.models import Journey
 
     Milestone.objects.filter(commission=commission, done_at__isnull=True).update(
@@ -158,6 +158,60 @@ def _journey(commission: Commission, maker: Maker) -> None:
         token=DEMO_JOURNEY,
         gift_note="Nina — this ring was made for you. Here is how it came to be.",
     )
+
+
+def _journal(commission: Commission, maker: Maker) -> None:
+    """Three weeks at the bench: two milestones ticked off and the third late, updates with
+    photos drawn by Pillow (the last one quiet for nine days), the promised date moved with
+    a reason."""
+    now, today = timezone.now(), timezone.localdate()
+    started = today - timedelta(days=21)
+    Commission.objects.filter(pk=commission.pk).update(
+        expected_start=started, status_changed_at=now - timedelta(days=21)
+    )
+    milestones = list(commission.milestones.all())
+    for milestone, days in zip(milestones, (7, 14, 19), strict=False):
+        Milestone.objects.filter(pk=milestone.pk).update(due_on=started + timedelta(days=days))
+    posts = [
+        (18, "The band is off and the garnet is out, safe in a little box.", 0, 2),
+        (12, "The new bezel, first fitting: the garnet sits lower than it did in the ring.", 1, 3),
+        (9, "Chain links cut; soldering them this week.", None, 1),
+    ]
+    for days_ago, body, done, photos in posts:
+        images = [
+            _picture(drawings.pendant(f"demo-bench-{days_ago}-{n}", metal="gold", shape="drop"))
+            for n in range(photos)
+        ]
+        update = journal.update_post(
+            commission=commission,
+            by=maker.user,
+            body=body,
+            images=images,
+            milestone_id=milestones[done].pk if done is not None else None,
+            milestone_done=done is not None,
+            shareable=True,
+        )
+        at = now - timedelta(days=days_ago)
+        Update.objects.filter(pk=update.pk).update(created_at=at)
+        if done is not None:
+            Milestone.objects.filter(pk=milestones[done].pk).update(done_at=at)
+    Commission.objects.filter(pk=commission.pk).update(last_update_at=now - timedelta(days=9))
+    commission.refresh_from_db()
+    journal.promised_date_move(
+        commission=commission,
+        by=maker.user,
+        new_date=commission.promised_by + timedelta(days=10),
+        reason="The chain I wanted is out of stock; a better one arrives next week.",
+    )
+
+
+def _date_passed(commission: Commission) -> None:
+    """A promise gone by with the piece unfinished: buyer and owner are told (the beat's
+    check), and the buyer can agree a new date or ask the shop to cancel."""
+    Commission.objects.filter(pk=commission.pk).update(
+        promised_by=timezone.localdate() - timedelta(days=3)
+    )
+    journal.promised_dates_check()
 
 
 def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
@@ -329,6 +383,7 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
         )
         if test_payments:
             _pay(rework, "deposit")
+            _journal(rework, mara)
             # Version 1 sent back with two pins, version 2 approved.
             demo_proofs.design(rework, revisions=1)
 
@@ -380,6 +435,7 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             _quote(queued, mara, 21000, 3)
             services.quote_accept(commission=queued, by=buyer)
             _pay(queued, "deposit")
+            _date_passed(queued)
 
         # Requests that ended: declined, expired unanswered, quote declined, withdrawn.
         declined = services.commission_request_custom(
@@ -445,7 +501,7 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 services.quote_accept(commission=chair, by=other)
                 _pay(chair, "deposit")
     # Photos were stored in the transaction; their sizes are made here, in-process.
-    for image in ReferenceImage.objects.filter(renditions_ready_at__isnull=True):
-        render_renditions(image)
-    demo_proofs.render_photos()
+    for model in (ReferenceImage, UpdatePhoto):
+        for image in model.objects.filter(renditions_ready_at__isnull=True):
+            render_renditions(image)
     return Commission.objects.count() - before

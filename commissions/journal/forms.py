@@ -37,7 +37,7 @@ class UpdateForm(forms.Form):
     milestone_done = forms.BooleanField(required=False, label="This milestone is done")
     shareable = forms.BooleanField(
         required=False,
-        label="May be shown on the piece's journey page",
+        label="Shareable on the journey page",
         help_text="The buyer decides whether the journey page is public.",
     )
 

@@ -3,8 +3,9 @@ approves it or asks for a revision (with numbered pins on the photos); past the 
 revision allowance the maker may propose an extra charge, which the buyer accepts (it is
 added to the balance) or declines.
 
-Each function is one transaction that locks the commission row first, so two answers at
-once are serialised and the second sees the first's (two approvals record one; an answer
+Each function is one transaction that locks the maker's row, then the commission's (the
+order used everywhere, and the FOREIGN KEY check of an updated commission row needs the
+maker's), so two answers at once are serialised and the second sees the first's (two approvals record one; an answer
 to a version that has been replaced is refused). Emails go to the outbox in the same
 transaction, each with the proof's thumbnail.
 """
@@ -203,7 +204,7 @@ def _as(commission: Commission, by, role: str, what: str) -> None:
 def proof_post(*, commission: Commission, by, body: str, images: list[ContentFile]) -> Update:
     """The maker posts the next version of the design (1, 2, …) with 1 to 10 photos; the
     buyer is asked to approve it."""
-    commission = commission_locked(commission)
+    commission = commission_locked(commission, with_maker=True)
     _as(commission, by, MAKER, "posts design proofs")
     if commission.status != Status.IN_PROGRESS:
         raise NotAllowed("Proofs are posted while the piece is being made.")
@@ -303,7 +304,7 @@ def proof_approve(*, commission: Commission, by, version: int) -> Update:
     """The buyer approves a version: who, which and when are recorded, the maker is told.
     The latest version can be approved as it stands even after asking for a revision
     (the buyer declined the extra charge, or changed their mind)."""
-    commission = commission_locked(commission)
+    commission = commission_locked(commission, with_maker=True)
     _as(commission, by, BUYER, "approves the design")
     if commission.status not in workflow.ACCEPTED:
         raise NotAllowed("This commission is not being made now.")
@@ -321,7 +322,7 @@ def proof_request_revision(
 ) -> Update:
     """The buyer asks for a revision, with a comment and pins on the photos; it counts
     against the quote's allowance (past it, the maker may propose a change order)."""
-    commission = commission_locked(commission)
+    commission = commission_locked(commission, with_maker=True)
     _as(commission, by, BUYER, "asks for revisions")
     if commission.status != Status.IN_PROGRESS:
         raise NotAllowed("Revisions are asked for while the piece is being made.")
@@ -384,7 +385,7 @@ def change_order_propose(
 ) -> ChangeOrder:
     """Past the revision allowance, the maker proposes an extra charge for the extra work
     instead of refusing it; the buyer accepts or declines."""
-    commission = commission_locked(commission)
+    commission = commission_locked(commission, with_maker=True)
     _as(commission, by, MAKER, "proposes an extra charge")
     if commission.status != Status.IN_PROGRESS:
         raise NotAllowed("An extra charge is proposed while the piece is being made.")
@@ -426,7 +427,7 @@ def change_order_propose(
 def change_order_answer(*, commission: Commission, by, order_id: int, accept: bool) -> ChangeOrder:
     """The buyer accepts the extra charge (added to the balance) or declines it. Answered
     once: a second answer is refused."""
-    commission = commission_locked(commission)
+    commission = commission_locked(commission, with_maker=True)
     _as(commission, by, BUYER, "answers an extra charge")
     order = (
         ChangeOrder.objects.select_for_update().filter(pk=order_id, commission=commission).first()

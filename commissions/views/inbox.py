@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from commissions import messaging, selectors
+from commissions.journal import services as journal
 from shop.accounts.roles import maker_required
 
 
@@ -25,5 +26,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "commissions": commissions,
             "expiring": selectors.expiring_soon(maker),
             "buying": request.user.commissions.exists(),
+            # At the bench: each card offers a progress update, straight from the phone.
+            "postable": journal.POSTABLE,
         },
     )

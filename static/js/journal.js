@@ -26,7 +26,9 @@
   const forget = (key) => { try { sessionStorage.removeItem(key); } catch (e) { /* private mode */ } };
 
   const setUp = (root) => {
-    root.querySelectorAll("form[data-draft]").forEach((form) => {
+    // htmx:load names the swapped element itself: the new form, after a post.
+    const forms = root.matches && root.matches("form[data-draft]") ? [root] : root.querySelectorAll("form[data-draft]");
+    forms.forEach((form) => {
       if (form.dataset.ready) return;
       form.dataset.ready = "1";
       if (form.querySelector(".upload-status")?.textContent.includes("Posted")) forget(form.dataset.draft);
@@ -55,12 +57,9 @@
     if (form) keep(form);
   });
 
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const form = event.target.closest && event.target.closest("form[data-draft]");
-    if (!form) return;
-    const posted = event.detail.successful && (event.detail.xhr.getResponseHeader("HX-Trigger") || "").includes("thread-changed");
-    if (posted) forget(form.dataset.draft);
-  });
+  // A post that went through answers with the form emptied, saying "Posted" (setUp then
+  // forgets the draft); the old form is gone from the page by the time htmx:afterRequest
+  // fires, so that event would never reach this document.
 
   const failed = (event) => {
     const form = event.target.closest && event.target.closest("form[data-draft]");

@@ -2,8 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from commissions.models import Commission, Payment, Status
+from commissions.models import Commission, Payment, Status, UpdatePhoto
 from makers.models import Maker
 from shop.accounts.demo import BUYER_EMAIL, MAKER_EMAIL
 from shop.notifications.models import OutboxEmail
@@ -49,6 +50,22 @@ def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
     assert mine.filter(status=Status.REQUESTED, images__isnull=False).exists()
     assert all(c.log.exists() for c in mine)
     assert mine.filter(messages__isnull=False).exists()
+    # The build journal: mid-build with milestones done and late, updates with photos, a
+    # moved date; and a promised date gone by.
+    at_work = mine.get(heirloom=True)
+    assert at_work.status == Status.IN_PROGRESS
+    milestones = list(at_work.milestones.all())
+    assert sum(1 for m in milestones if m.done_at) == 2
+    assert any(m.is_late(timezone.localdate()) for m in milestones)
+    assert at_work.updates.count() >= 3
+    assert (
+        UpdatePhoto.objects.filter(
+            update__commission=at_work, renditions_ready_at__isnull=False
+        ).count()
+        >= 5
+    )
+    assert at_work.date_changes.filter(kind="moved").exclude(reason="").exists()
+    assert mine.filter(promised_passed_at__isnull=False, status=Status.SCHEDULED).exists()
     assert {m.slug for m in Maker.objects.all() if m.availability().waitlist} == {
         "mara-silversmith",
         "tomas-brandt",
