@@ -816,21 +816,6 @@ class Owners:
                 ),
             )
             return self.of_commission(commission)
-        # The build journal's rows belong to their commission's buyer and maker.
-        if table in (
-            "commissions_update",
-            "commissions_changeorder",
-            "commissions_milestone",
-            "commissions_datechange",
-        ):
-            return self.of_commission(row["commission_id"])
-        if table in ("commissions_updatephoto", "commissions_proofpin"):
-            from commissions.journal.models import Update
-
-            commission = Update.objects.filter(pk=row["update_id"]).values_list(
-                "commission_id", flat=True
-            )
-            return self.of_commission(commission.first())
         if table == "commissions_stripeevent":
             metadata = (row["payload"] or {}).get("data", {}).get("object", {}).get("metadata", {})
             commission = Commission.objects.filter(reference=metadata.get("commission")).first()
