@@ -16,6 +16,8 @@ from commissions.models import (
 )
 from commissions.payments import services as payment_services
 from commissions.payments.events import APPLY_TASK
+from commissions.reviews.models import Review
+from commissions.shipping.models import Delivery
 from commissions.workflow import OWNER, NotAllowed
 from shop.admin_tools import SafeAutocompleteAdmin
 from shop.images.admin import IMAGE_FORMFIELD_OVERRIDES, admin_thumbnail
@@ -30,6 +32,23 @@ class StatusChangeInline(admin.TabularInline):
     can_delete = False
     fields = ["at", "from_status", "to_status", "role", "by", "note"]
     readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeliveryInline(admin.StackedInline):
+    """Where it went and how (the buyer and the maker fill it in on the site)."""
+
+    model = Delivery
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "method", "source", "gift", "name", "line1", "line2", "city", "postal_code", "region",
+        "country", "carrier", "tracking_number", "maker_note", "heirloom_reused", "heirloom_returned", "shipped_at", "delivered_at",
+        "arrival",
+    ]  # fmt: skip
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -151,6 +170,7 @@ class CommissionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
         MilestoneInline,
         ReferenceImageInline,
         MessageInline,
+        DeliveryInline,
     ]
 
     def has_add_permission(self, request) -> bool:
@@ -418,3 +438,17 @@ class StripeEventAdmin(admin.ModelAdmin):
         for event_id in ids:
             enqueue_on_commit(APPLY_TASK, event_id)
         self.message_user(request, f"{len(ids)} event(s) queued to apply.")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Buyers' reviews: written on the site; the office can only take one down."""
+
+    list_display = ["commission", "maker", "rating", "hidden", "created_at", "replied_at"]
+    list_filter = ["hidden", "rating", "maker"]
+    search_fields = ["commission__reference", "body", "reply"]
+    fields = ["commission", "maker", "piece", "author", "rating", "body", "reply", "hidden"]
+    readonly_fields = ["commission", "maker", "piece", "author", "rating", "body", "reply"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

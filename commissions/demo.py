@@ -15,6 +15,8 @@ from commissions.journal import services as journal
 from commissions.models import Commission, Milestone, ReferenceImage, Update, UpdatePhoto
 from commissions.payments import local
 from commissions.payments import services as payments
+from commissions.reviews import services as review_services
+from commissions.shipping import services as shipping_services
 from makers.demo import drawings
 from makers.models import Maker, Piece
 from shop import stripe_gateway as gateway
@@ -93,12 +95,22 @@ def _pieces(maker: Maker) -> list[Piece]:
     return list(maker.pieces.published().order_by("id"))
 
 
+DEMO_ADDRESS = {
+    "name": "Bea Buyer",
+    "line1": "27 Rue des Tanneurs",
+    "city": "Lyon",
+    "postal_code": "69002",
+    "country": "FR",
+}
+
+
 def _pay(commission: Commission, kind: str) -> None:
     """Pay on the local test page and come back to the return page, which applies it at
     once (the demo needs the result before its next step; the signed event delivered
-    after commit then finds it done)."""
+    after commit then finds it done). The balance's page asks for the delivery address."""
     payment = payments.payment_start(commission=commission, by=commission.buyer, kind=kind)
-    local.test_checkout_pay(payment.test_session)
+    shipping = DEMO_ADDRESS if local.collects_address(payment) else None
+    local.test_checkout_pay(payment.test_session, shipping=shipping)
     payments.payment_sync(payment=payment)
 
 
@@ -115,6 +127,36 @@ def _pay_mismatched(commission: Commission) -> None:
             amount_total=1,
             payment_intent=payment.test_session.payment_intent,
         )
+    )
+
+
+# The demo's shared journey: a fixed link so the README can name it (a real one is 256
+# random bits, made when the buyer shares).
+DEMO_JOURNEY = "demo-the-making-of-a-ring-for-nina-by-mara-k"
+
+
+def _journey(commission: Commission, maker: Maker) -> None:
+    """The delivered ring's story, shared: its milestones done, two updates from the bench
+    marked shareable, and the link with a note for Nina."""
+    from commissions.story.models import Journey
+
+    Milestone.objects.filter(commission=commission, done_at__isnull=True).update(
+        done_at=timezone.now()
+    )
+    for body, seed, metal in (
+        ("The band is forged and sized — a comfortable court profile.", "demo-nina-1", "silver"),
+        ("Engraved and polished; the inside reads just as you asked.", "demo-nina-2", "gold"),
+    ):
+        update = Update.objects.create(
+            commission=commission, author=maker.user, body=body, shareable=True
+        )
+        UpdatePhoto.objects.create(
+            update=update, image=_picture(drawings.ring(seed, metal=metal)), position=0
+        )
+    Journey.objects.create(
+        commission=commission,
+        token=DEMO_JOURNEY,
+        gift_note="Nina — this ring was made for you. Here is how it came to be.",
     )
 
 
@@ -257,6 +299,21 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             in_full = _from_piece(buyer, mara_pieces[5 % len(mara_pieces)], brief)
             _quote(in_full, mara, 45000, 2)
             services.quote_accept(commission=in_full, by=buyer)
+            if "neighbours" in brief:
+                # A gift: it goes to another name and address.
+                shipping_services.delivery_choose(
+                    commission=in_full,
+                    by=buyer,
+                    method="post",
+                    gift=True,
+                    address={
+                        "name": "Jo and Sam Martin",
+                        "line1": "3 Montée du Gourguillon",
+                        "city": "Lyon",
+                        "postal_code": "69005",
+                        "country": "FR",
+                    },
+                )
             if test_payments:
                 _pay(in_full, "deposit")
                 demo_proofs.finish(in_full)
@@ -264,12 +321,43 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
                 tail.append(in_full)
         if len(tail) == 3:
             _, shipped, delivered = tail
-            for commission in (shipped, delivered):
-                services.commission_ship(commission=commission, by=mara.user)
+            shipping_services.commission_ship(
+                commission=shipped,
+                by=mara.user,
+                carrier="laposte",
+                tracking_number="6A12345678901",
+                note="Polished twice and wrapped in the blue cloth. Wear it in good health.",
+            )
+            shipping_services.commission_ship(
+                commission=delivered,
+                by=mara.user,
+                carrier="dhl",
+                tracking_number="JD014600003828",
+                note="Thank you for trusting me with it — the engraving was a joy to cut.",
+            )
             services.commission_confirm_delivery(commission=delivered, by=buyer)
+            # Delivered, reviewed with a photo from home, and Mara's answer.
+            review_services.review_write(
+                commission=delivered,
+                by=buyer,
+                rating=5,
+                body="It arrived beautifully wrapped, and the engraving is even finer than "
+                "the sketch. My father has not taken it off since.",
+                photo=_picture(drawings.ring("demo-review", metal="silver")),
+            )
+            _journey(delivered, mara)
+            review_services.review_reply(
+                commission=delivered,
+                by=mara.user,
+                body="That makes my week. Tell him to bring it back for a polish any time.",
+            )
             done = _from_piece(buyer, mara_pieces[0], "A ring for my brother.")
             _quote(done, mara, 21000, 2, milestones=["Forming", "Finishing"])
             services.quote_accept(commission=done, by=buyer)
+            # Collected at the workshop, which Mara offers.
+            Maker.objects.filter(pk=mara.pk).update(offers_pickup=True)
+            mara.offers_pickup = True
+            shipping_services.delivery_choose(commission=done, by=buyer, method="pickup")
             _pay(done, "deposit")
             demo_proofs.finish(done)
             _pay(done, "balance")
@@ -298,6 +386,43 @@ def seed_commissions(*, buyer: User, maker_user: User, owner: User) -> int:
             _journal(rework, mara)
             # Version 1 sent back with two pins, version 2 approved.
             demo_proofs.design(rework, revisions=1)
+
+            # An earlier rework, its loop closed: what was reused, what went back.
+            remade = services.commission_request_custom(
+                buyer=buyer,
+                maker=mara,
+                title="Father's signet ring, resized for me",
+                brief="Dad's signet ring, made to fit my little finger, keeping the crest.",
+                heirloom=True,
+                heirloom_description="A worn 18ct gold signet ring with an engraved crest.",
+                heirloom_images=[_picture(drawings.ring("demo-signet", metal="gold"))],
+            )
+            _quote(remade, mara, 24000, 2, milestones=["Take apart", "Re-size", "Polish"])
+            services.quote_accept(commission=remade, by=buyer)
+            services.heirloom_received(
+                commission=remade, by=mara.user, condition="Crest crisp; the shank is thin."
+            )
+            _pay(remade, "deposit")
+            demo_proofs.finish(remade)
+            _pay(remade, "balance")
+            shipping_services.commission_ship(
+                commission=remade,
+                by=mara.user,
+                carrier="laposte",
+                tracking_number="6A98765432109",
+                note="The crest is your father's, untouched; only the band is new.",
+                heirloom_reused="The crest and the head of the ring, about 6 g of the 18ct gold.",
+                heirloom_returned="The old worn shank, in the small linen pouch.",
+            )
+            services.commission_confirm_delivery(commission=remade, by=buyer)
+            review_services.review_write(
+                commission=remade,
+                by=buyer,
+                rating=4,
+                body="The crest is Dad's, exactly as it was. It took a week longer than "
+                "promised, but Mara told me why.",
+            )
+            services.commission_complete(commission=remade, by=owner)
 
             # Mara's bench fills up with paid work; the next deposit paid joins her waitlist.
             while Maker.objects.get(pk=mara.pk).slots_taken < mara.capacity:

@@ -321,3 +321,6 @@ from commissions.journal.models import (  # noqa: E402, F401
     UpdatePhoto,
 )
 from commissions.payments.models import Payment, StripeEvent, TestCheckoutSession  # noqa: E402, F401
+from commissions.reviews.models import Review, ReviewPhoto  # noqa: E402, F401
+from commissions.shipping.models import Delivery  # noqa: E402, F401
+from commissions.story.models import Journey  # noqa: E402, F401

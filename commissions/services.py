@@ -20,6 +20,7 @@ from commissions.journal import services as journal
 from commissions.locks import commission_locked as _locked
 from commissions.models import Commission, Quote, ReferenceImage, Status
 from commissions.payments.services import deposit_problem
+from commissions.shipping import services as shipping_services
 from commissions.workflow import BUYER, MAKER, NotAllowed
 from makers.models import Maker, Piece
 from shop.forms import MAX_PRICE_CENTS
@@ -477,20 +478,15 @@ def commission_cancel(*, commission: Commission, by, reason: str) -> Commission:
 # --- The piece travels ---------------------------------------------------------------------
 
 
-@transaction.atomic
-def commission_ship(*, commission: Commission, by, note: str = "") -> Commission:
-    """The piece has left the workshop (the maker says so, or the shop from its office)."""
-    commission = _locked(commission)
-    workflow.advance(commission, "ship", by=by, note=note or "Shipped.")
-    return commission
+def commission_ship(*, commission: Commission, by, note: str = "", **shipping) -> Commission:
+    """The piece has left the workshop (commissions.shipping: carrier, tracking, the buyer
+    told)."""
+    return shipping_services.commission_ship(commission=commission, by=by, note=note, **shipping)
 
 
-@transaction.atomic
 def commission_confirm_delivery(*, commission: Commission, by, note: str = "") -> Commission:
     """The buyer (or the shop for them) says the piece arrived."""
-    commission = _locked(commission)
-    workflow.advance(commission, "confirm_delivery", by=by, note=note or "Arrived.")
-    return commission
+    return shipping_services.commission_confirm_delivery(commission=commission, by=by, note=note)
 
 
 @transaction.atomic

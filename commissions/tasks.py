@@ -14,6 +14,7 @@ from commissions.payments.tasks import (  # noqa: F401
     refund_send,
     refunds_resend_pending,
 )
+from commissions.shipping import services as shipping_services
 
 
 @shared_task
@@ -29,6 +30,12 @@ def quotes_expire() -> int:
 @shared_task
 def benches_fill() -> int:
     return bench.benches_fill()
+
+
+@shared_task
+def deliveries_confirm_overdue() -> int:
+    """Pieces shipped 14 days ago that nobody said arrived are taken as arrived, once."""
+    return shipping_services.deliveries_confirm_overdue()
 
 
 @shared_task

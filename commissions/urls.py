@@ -1,7 +1,18 @@
 from django.urls import path
 
 from commissions.payments import views as payments
-from commissions.views import commission, inbox, journal, moves, proofs, requests, thread
+from commissions.views import (
+    commission,
+    inbox,
+    journal,
+    moves,
+    proofs,
+    requests,
+    reviews,
+    shipping,
+    story,
+    thread,
+)
 
 app_name = "commissions"
 
@@ -28,6 +39,13 @@ urlpatterns = [
     # The maker's pages on a commission: the quote form, the heirloom's arrival
     path("commissions/<str:reference>/quote/", commission.quote_new, name="quote"),
     path("commissions/<str:reference>/heirloom/", commission.heirloom_arrived, name="heirloom"),
+    # Where the piece goes (the buyer) and shipping it (the maker)
+    path("commissions/<str:reference>/delivery/", shipping.delivery, name="delivery"),
+    path("commissions/<str:reference>/ship/", shipping.ship, name="ship"),
+    # The buyer's review once it arrived, the maker's answer, and the review's photo
+    path("commissions/<str:reference>/review/", reviews.review, name="review"),
+    path("commissions/<str:reference>/review/reply/", reviews.review_reply, name="review_reply"),
+    path("reviews/photos/<int:pk>/<str:filename>", reviews.review_photo, name="review_photo"),
     # The build journal: updates from the bench, milestones, the promised date
     path("commissions/<str:reference>/updates/new/", journal.update_new, name="update_new"),
     path(
@@ -64,6 +82,17 @@ urlpatterns = [
         name="change_order_answer",
     ),
     path("commissions/<str:reference>/finish/", proofs.finish, name="finish"),
+    # The story: the buyer's shareable journey link (public, read-only) and the piece's
+    # provenance record
+    path("commissions/<str:reference>/journey/", story.journey_manage, name="journey_manage"),
+    path("commissions/<str:reference>/provenance/", story.provenance, name="provenance"),
+    path("journey/<str:token>/", story.journey, name="journey"),
+    path("journey/<str:token>/provenance/", story.journey_provenance, name="journey_provenance"),
+    path(
+        "journey/<str:token>/photos/<int:pk>/<str:filename>",
+        story.journey_photo,
+        name="journey_photo",
+    ),
     # The maker's inbox
     path("studio/commissions/", inbox.inbox, name="inbox"),
 ]

@@ -173,25 +173,28 @@ MOVES: dict[str, Move] = _moves(
         page="commissions:finish",
     ),
     _m("balance_paid", [S.AWAITING_BALANCE], S.READY_TO_SHIP, {SYSTEM}),
-    # The piece travels and arrives. (Carrier and tracking come with shipping; until
-    # then the maker, or the shop from its office, says it went.)
+    # The piece travels (the maker gives the carrier, the tracking number and a note to the
+    # buyer on the shipping page) and arrives: the buyer says so, or the shop takes it as
+    # arrived 14 days after shipping (commissions.shipping).
     _m(
         "ship",
         [S.READY_TO_SHIP],
         S.SHIPPED,
         {MAKER, OWNER},
-        button="Mark it shipped",
+        button="Ship it",
         done="Marked shipped: the buyer can follow it from here.",
+        page="commissions:ship",
     ),
     _m(
         "confirm_delivery",
         [S.SHIPPED],
         S.DELIVERED,
-        {BUYER, OWNER},
+        {BUYER, OWNER, SYSTEM},
         button="It has arrived",
         done="Thank you for telling us it arrived.",
     ),
-    # (The buyer's review will complete it; until then the shop does, from its office.)
+    # Its story is told: the shop marks it complete from its office (a review, from the
+    # buyer once it arrived, does not move it: commissions.reviews).
     _m(
         "complete",
         [S.DELIVERED],

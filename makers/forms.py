@@ -244,8 +244,10 @@ class MakerProfileForm(forms.ModelForm):
             "capacity",
             "typical_lead_weeks",
             "workshop_address",
+            "offers_pickup",
         ]
         labels = {
+            "offers_pickup": "Buyers may collect their piece at the workshop",
             "display_name": "Name shown to buyers",
             "accepting_commissions": "Open for new commissions",
             "capacity": "Commissions at once",

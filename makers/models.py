@@ -67,6 +67,11 @@ class Maker(models.Model):
         help_text="Where buyers send a piece to rework. Shown only to a buyer "
         "whose rework you have agreed.",
     )
+    offers_pickup = models.BooleanField(
+        default=False,
+        help_text="Buyers may collect their piece at your workshop (its address is shown "
+        "to them once the piece is paid for).",
+    )
     typical_lead_weeks = models.PositiveSmallIntegerField(
         default=4, help_text="How long a typical piece takes once you start."
     )

@@ -31,6 +31,12 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the shop ships: the countries Stripe Checkout offers for the delivery address
+# (two-letter codes).
+SHIPPING_COUNTRIES = env_list(
+    "SHIPPING_COUNTRIES",
+    "AT BE CH CZ DE DK ES FI FR GB IE IS IT LU NL NO PL PT SE US CA AU NZ JP".split(),
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -290,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
     "images-render-missing": {
         "task": "shop.images.tasks.image_render_missing",
         "schedule": 300.0,
+    },
+    # A piece shipped 14 days ago that nobody said arrived is taken as arrived, once.
+    "deliveries-confirm-overdue": {
+        "task": "commissions.tasks.deliveries_confirm_overdue",
+        "schedule": 3600.0,
     },
     # The build journal: a promised date gone by is told (once); a quiet bench is reminded.
     "promised-dates-check": {

@@ -112,6 +112,37 @@ class CheckoutSession:
     # are what the buyer paid in their own currency; these are what the shop asked for.
     source_currency: str = ""
     source_amount_total: int | None = None
+    # The address the buyer typed, when the session collected one: name, line1, line2,
+    # city, postal_code, region, country (all text; empty when none).
+    shipping: dict = field(default_factory=dict)
+
+
+def _shipping(obj: dict) -> dict:
+    """The shipping address of a session, in any of the shapes Stripe has sent it:
+    `collected_information.shipping_details` (API 2025-03-31 and later),
+    `shipping_details`, and the older `shipping`."""
+    collected = obj.get("collected_information")
+    found = None
+    for candidate in (
+        collected.get("shipping_details") if isinstance(collected, dict) else None,
+        obj.get("shipping_details"),
+        obj.get("shipping"),
+    ):
+        if isinstance(candidate, dict) and isinstance(candidate.get("address"), dict):
+            found = candidate
+            break
+    if found is None:
+        return {}
+    address = found["address"]
+    return {
+        "name": _text(found.get("name"), 120),
+        "line1": _text(address.get("line1"), 200),
+        "line2": _text(address.get("line2"), 200),
+        "city": _text(address.get("city"), 120),
+        "postal_code": _text(address.get("postal_code"), 20),
+        "region": _text(address.get("state"), 120),
+        "country": _text(address.get("country"), 2).upper(),
+    }
 
 
 def session_from(obj) -> CheckoutSession:
@@ -135,6 +166,7 @@ def session_from(obj) -> CheckoutSession:
         metadata=_metadata(obj.get("metadata")),
         source_currency=_text(conversion.get("source_currency"), 10).lower(),
         source_amount_total=_int(conversion.get("amount_total")),
+        shipping=_shipping(obj),
     )
 
 

@@ -124,6 +124,8 @@ class StripeStandIn:
             "cancel_url": params["cancel_url"],
             "expires_at": int(params.get("expires_at") or time.time() + 86400),
             "line_items_name": item["product_data"]["name"],
+            "shipping_address_collection": params.get("shipping_address_collection"),
+            "collected_information": None,
         }
         self.sessions[session_id] = session
         self.asked[session_id] = int(item["unit_amount"])
@@ -263,9 +265,24 @@ class StripeStandIn:
         self.events.append(event)
         return event
 
-    def pay(self, session_id: str, *, async_payment: bool = False) -> dict:
-        """The buyer pays on Stripe's page; returns the checkout.session.completed event."""
+    def pay(
+        self,
+        session_id: str,
+        *,
+        async_payment: bool = False,
+        shipping: dict | None = None,
+        shape: str = "current",
+    ) -> dict:
+        """The buyer pays on Stripe's page; returns the checkout.session.completed event.
+        `shipping` ({"name", "address": {...}}) is the address typed there, placed where
+        the API version of `shape` puts it: "current" (`collected_information.
+        shipping_details`, 2025-03-31 on), "shipping_details" or the oldest, "shipping"."""
         session = self.sessions[session_id]
+        if shipping is not None:
+            if shape == "current":
+                session["collected_information"] = {"shipping_details": shipping}
+            else:
+                session[shape] = shipping
         session["status"] = "complete"
         session["payment_intent"] = session["payment_intent"] or self.new_id("pi")
         session["payment_status"] = "unpaid" if async_payment else "paid"

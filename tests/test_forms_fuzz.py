@@ -282,6 +282,8 @@ def fuzz(form: Form, client: Client, problems: list[str]) -> None:
         )
 
 
+# Thousands of requests: minutes on a busy 2-core machine.
+@pytest.mark.timeout(1200)
 @pytest.mark.django_db
 def test_no_form_of_the_site_answers_500_to_anything_typed_into_it(settings):
     world = build_world(settings)

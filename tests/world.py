@@ -25,6 +25,8 @@ from commissions.models import Commission, Status
 from commissions.payments import local
 from commissions.payments import services as payments
 from commissions.payments.models import StripeEvent
+from commissions.reviews import services as reviews
+from commissions.shipping import services as shipping
 from makers import services as catalog
 from makers.models import Category, Material, PersonalisationOption, Piece
 from shop.images.pipeline import check_upload, render_renditions
@@ -295,13 +297,47 @@ def build_world(settings) -> World:
         commission=c["awaiting_balance"], by=maker.user, photos=[_upload((90, 60, 30))]
     )
     payments.payment_start(commission=c["awaiting_balance"], by=buyer, kind="balance")
+    # A gift address given before the balance: the maker may not see it yet.
+    shipping.delivery_choose(
+        commission=c["awaiting_balance"],
+        by=buyer,
+        method="post",
+        gift=True,
+        address={
+            "name": "A Friend",
+            "line1": "SECRET-ADDRESS-EARLY",
+            "city": "Cork",
+            "country": "IE",
+        },
+    )
+    secrets.append(Secret("SECRET-ADDRESS-EARLY", frozenset({"buyer", "owner"})))
     for status in ("ready_to_ship", "shipped", "delivered", "completed", "scheduled"):
         c[status] = request(status)
         _quote(c[status], maker)
         services.quote_accept(commission=c[status], by=buyer)  # to the waitlist
+        if status != "scheduled":
+            shipping.delivery_choose(
+                commission=c[status],
+                by=buyer,
+                method="post",
+                address={
+                    "name": "Bea",
+                    "line1": f"SECRET-ADDRESS-{status}",
+                    "city": "Lyon",
+                    "country": "FR",
+                },
+            )
+            secrets.append(
+                Secret(f"SECRET-ADDRESS-{status}", frozenset({"buyer", "maker", "owner"}))
+            )
     # Paid in full, then each further along the tail: shipped, delivered, completed.
     tail = [
-        (services.commission_ship, maker.user),
+        (
+            lambda commission, by: shipping.commission_ship(
+                commission=commission, by=by, carrier="dhl", tracking_number="JD0123456789"
+            ),
+            maker.user,
+        ),
         (services.commission_confirm_delivery, buyer),
         (services.commission_complete, people["owner"]),
     ]
@@ -312,6 +348,17 @@ def build_world(settings) -> World:
             workflow.advance(c[status], "balance_paid", by=None)
         for move, by in tail[:steps]:
             move(commission=Commission.objects.get(pk=c[status].pk), by=by)
+    # The completed piece has its review (with a photo) and the maker's answer.
+    reviews.review_write(
+        commission=Commission.objects.get(pk=c["completed"].pk),
+        by=buyer,
+        rating=5,
+        body="Walked and wonderful.",
+        photo=_upload((200, 180, 90)),
+    )
+    reviews.review_reply(
+        commission=Commission.objects.get(pk=c["completed"].pk), by=maker.user, body="Thanks."
+    )
     c["cancelled"] = request("cancelled")
     _quote(c["cancelled"], maker)
     Commission.objects.filter(pk=c["cancelled"].pk).update(status=Status.IN_PROGRESS)
@@ -338,6 +385,18 @@ def build_world(settings) -> World:
     )
     secrets.append(Secret("SECRET-OTHER-BRIEF", frozenset({"other_buyer", "other_maker", "owner"})))
     _journal(c, maker, buyer, secrets)
+    # The delivered piece's story is shared by a link (one update marked shareable); the
+    # completed one's link was revoked.
+    from commissions.journal.models import Update, UpdatePhoto
+    from commissions.story import services as story
+    from commissions.story.models import Journey
+
+    shared = Update.objects.create(
+        commission=c["delivered"], author=maker.user, body="Shared by the link.", shareable=True
+    )
+    UpdatePhoto.objects.create(update=shared, image=_upload((90, 120, 200)), position=0)
+    journey = story.journey_share(commission=c["delivered"], by=buyer, gift_note="For you.")
+    revoked = Journey.objects.create(commission=c["completed"], revoked_at=timezone.now())
 
     # Every photo gets its sizes now, as the task would after commit.
     from shop.images.tasks import image_asset_models
@@ -386,5 +445,7 @@ def build_world(settings) -> World:
             "unprocessed": unprocessed,
             "portrait": portrait,
             "pending": pending,
+            "journey": journey,
+            "revoked_journey": revoked,
         },
     )

@@ -61,6 +61,29 @@ def _session_object(session: TestCheckoutSession) -> dict:
         "expires_at": int(session.expires_at.timestamp()),
         "client_reference_id": payment.commission.reference,
         "metadata": (payment.checkout_params or {}).get("metadata", {}),
+        # Where the current API puts the address typed at Checkout.
+        "collected_information": {"shipping_details": _shipping_details(session.shipping)}
+        if session.shipping
+        else None,
+    }
+
+
+def collects_address(payment: Payment) -> bool:
+    """Whether Checkout asks this payment's buyer for a delivery address."""
+    return bool((payment.checkout_params or {}).get("shipping_address_collection"))
+
+
+def _shipping_details(shipping: dict) -> dict:
+    return {
+        "name": shipping.get("name", ""),
+        "address": {
+            "line1": shipping.get("line1", ""),
+            "line2": shipping.get("line2") or None,
+            "city": shipping.get("city", ""),
+            "postal_code": shipping.get("postal_code") or None,
+            "state": shipping.get("region") or None,
+            "country": shipping.get("country", ""),
+        },
     }
 
 
@@ -100,15 +123,16 @@ def session_retrieve(session_id: str, *, url: bool = False) -> gateway.CheckoutS
     return found
 
 
-def test_checkout_pay(session: TestCheckoutSession) -> str:
-    """The buyer presses Pay: the id of the event on its way, or "" if the session was
-    no longer open."""
+def test_checkout_pay(session: TestCheckoutSession, *, shipping: dict | None = None) -> str:
+    """The buyer presses Pay (with the delivery address, when the session collects one):
+    the id of the event on its way, or "" if the session was no longer open."""
     with transaction.atomic():
         session = TestCheckoutSession.objects.select_for_update().get(pk=session.pk)
         if session.status != "open":
             return ""
         session.status, session.payment_status = "complete", "paid"
-        session.save(update_fields=["status", "payment_status"])
+        session.shipping = shipping or {}
+        session.save(update_fields=["status", "payment_status", "shipping"])
         return _deliver("checkout.session.completed", _session_object(session))
 
 

@@ -138,6 +138,8 @@ class TestCheckoutSession(models.Model):
     success_url = models.CharField(max_length=2000)
     cancel_url = models.CharField(max_length=2000)
     expires_at = models.DateTimeField()
+    # The delivery address typed on the test page, as Stripe's page collects it.
+    shipping = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

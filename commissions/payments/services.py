@@ -23,6 +23,7 @@ from commissions.journal import proofs
 from commissions.models import Commission, Quote, Status
 from commissions.payments import provider, states
 from commissions.payments.models import Payment, TestCheckoutSession
+from commissions.shipping import services as shipping
 from commissions.workflow import BUYER, NotAllowed
 from makers.models import Maker
 from shop import stripe_gateway as gateway
@@ -225,6 +226,7 @@ def _checkout_params(payment: Payment) -> dict:
         "success_url": settings.SITE_URL + return_path + "?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": settings.SITE_URL + commission.get_absolute_url() + "?payment=cancelled",
         "expires_at": int(payment.expires_at.timestamp()),
+        **shipping.checkout_shipping(commission, payment.kind),
     }
 
 
@@ -349,6 +351,8 @@ def session_apply(session: gateway.CheckoutSession, *, event_type: str = "") -> 
     problems = session_mismatch(payment, session)
     if problems:
         return _mismatched(payment, session, problems, own=own)
+    if session.shipping and payment.kind == Payment.Kind.BALANCE:
+        shipping.delivery_from_checkout(commission=payment.commission, shipping=session.shipping)
     if session.payment_status == "paid":
         return fulfil(payment, payment_intent=session.payment_intent)
     return payment_processing(payment, payment_intent=session.payment_intent)

@@ -14,6 +14,7 @@ from commissions import selectors
 from commissions.payments import local, services
 from commissions.payments.events import webhook_receive
 from commissions.payments.models import Payment, TestCheckoutSession
+from commissions.shipping.forms import AddressForm
 from commissions.workflow import NotAllowed
 from shop import stripe_gateway as gateway
 
@@ -107,13 +108,19 @@ def test_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
         pk=session_id,
         payment__commission__buyer=request.user,
     )
+    # Like Stripe's page, it asks for the delivery address when the session collects one.
+    collects = local.collects_address(session.payment)
+    form = AddressForm(request.POST or None, prefix="ship") if collects else None
     if request.method == "POST":
-        if request.POST.get("action") == "pay":
-            local.test_checkout_pay(session)
+        if request.POST.get("action") != "pay":
+            return redirect(session.cancel_url)
+        if form is None or form.is_valid():
+            local.test_checkout_pay(session, shipping=form.cleaned_data if form else None)
             return redirect(session.success_url)
-        return redirect(session.cancel_url)
     return render(
-        request, "payments/test_checkout.html", {"session": session, "payment": session.payment}
+        request,
+        "payments/test_checkout.html",
+        {"session": session, "payment": session.payment, "form": form},
     )
 
 

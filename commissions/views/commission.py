@@ -21,6 +21,9 @@ from commissions.journal.forms import (
 )
 from commissions.models import Quote, Status
 from commissions.payments import services as payment_services
+from commissions.reviews import services as reviews
+from commissions.shipping import services as shipping
+from commissions.views import story as story_views
 from commissions.views._common import act
 from shop.money import Money
 from shop.stripe_gateway import test_mode
@@ -101,6 +104,9 @@ def page_context(request: HttpRequest, commission, **forms) -> dict:
         "processing": any(p.status == "processing" for p in payments),
         "test_payments": test_mode(),
         "today": today,
+        "shipping": shipping.panel(commission, role),
+        "reviewing": reviews.panel(commission, role),
+        "sharing": story_views.panel(commission, role),
         # Design proofs and extra charges (commissions.journal.proofs).
         "proofs": proofs.summary(commission),
         "balance": payment_services.balance(commission),

@@ -12,8 +12,9 @@ from commissions.views.commission import _page
 
 # The service that makes each move by hand, with everything that comes with it (emails,
 # the bench, refunds). A move with a page of its own (the quote; marking the piece finished,
-# which takes a photo: commissions.views.proofs.finish) or made only by the shop from its
-# office (cancel, complete) is not here.
+# which takes a photo: commissions.views.proofs.finish; shipping, with the carrier and the
+# tracking: commissions.views.shipping.ship) or made only by the shop from its office
+# (cancel, complete) is not here.
 PERFORM = {
     "convert": services.inquiry_convert,
     "close_question": services.inquiry_close,
@@ -21,7 +22,6 @@ PERFORM = {
     "accept_quote": services.quote_accept,
     "decline_quote": services.quote_decline,
     "withdraw": services.commission_withdraw,
-    "ship": services.commission_ship,
     "confirm_delivery": services.commission_confirm_delivery,
 }
 

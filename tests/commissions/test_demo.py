@@ -52,7 +52,7 @@ def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
     assert mine.filter(messages__isnull=False).exists()
     # The build journal: mid-build with milestones done and late, updates with photos, a
     # moved date; and a promised date gone by.
-    at_work = mine.get(heirloom=True)
+    at_work = mine.get(heirloom=True, status=Status.IN_PROGRESS)
     assert at_work.status == Status.IN_PROGRESS
     milestones = list(at_work.milestones.all())
     assert sum(1 for m in milestones if m.done_at) == 2
@@ -76,3 +76,35 @@ def test_the_demo_has_commissions_in_every_state_and_is_seeded_once(
     count = Commission.objects.count()
     call_command("seed_demo", verbosity=0)
     assert Commission.objects.count() == count
+
+
+@pytest.mark.usefixtures("quick_drawings")
+def test_the_demo_ships_delivers_reviews_and_shares_a_journey(
+    db, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from commissions.demo import DEMO_JOURNEY
+    from commissions.reviews.models import Review
+    from commissions.shipping.models import Delivery
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    shipped = Delivery.objects.get(commission__status=Status.SHIPPED)
+    assert shipped.tracking_url and shipped.gift
+    assert Delivery.objects.filter(method="pickup", commission__status=Status.COMPLETED).exists()
+    heirloom = Delivery.objects.get(commission__heirloom=True, commission__status=Status.COMPLETED)
+    assert heirloom.heirloom_reused and heirloom.heirloom_returned
+    reviewed = Review.objects.get(commission__status=Status.DELIVERED)
+    assert reviewed.reply and reviewed.photo.has_renditions
+    # The journey the README names: open to anyone, nothing private on it.
+    journey = client.get(f"/journey/{DEMO_JOURNEY}/")
+    html = journey.content.decode()
+    assert journey.status_code == 200 and "Nina — this ring was made for you" in html
+    commission = reviewed.commission
+    for private in (commission.reference, commission.buyer.name, "€", "Rue des Tanneurs"):
+        assert private not in html
+    provenance = client.get(reverse("commissions:journey_provenance", args=[DEMO_JOURNEY]))
+    assert (
+        provenance.status_code == 200 and "engraving was a joy" not in provenance.content.decode()
+    )

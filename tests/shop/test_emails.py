@@ -26,6 +26,8 @@ from commissions.journal import services as journal
 from commissions.models import Commission
 from commissions.payments import local
 from commissions.payments import services as payments
+from commissions.reviews import services as reviews
+from commissions.shipping import services as shipping
 from makers.models import PersonalisationOption
 from makers.services import piece_refresh
 from shop.images.pipeline import check_upload
@@ -283,6 +285,32 @@ def test_every_email_escapes_what_people_wrote(world, client, django_capture_on_
         _pay(rework, "balance")
     with run():
         services.commission_cancel(commission=rework, by=owner, reason=HOSTILE)
+    with run():
+        # The queued piece, finished and paid in full; the buyer changes where it goes (a
+        # gift, named by an attacker); the maker ships it with a note; it arrives.
+        proof = proofs.proof_post(commission=queued, by=maker_user, body="", images=[_photo()])
+        proofs.proof_approve(commission=queued, by=buyer, version=proof.version)
+        payments.commission_mark_finished(commission=queued, by=maker_user, photos=[_photo()])
+    with run():
+        _pay(queued, "balance")
+    with run():
+        address = {"name": HOSTILE[:100], "line1": HOSTILE[:200], "city": SHORT, "country": "FR"}
+        shipping.delivery_choose(
+            commission=queued, by=buyer, method="post", gift=True, address=address
+        )
+    with run():
+        shipping.commission_ship(
+            commission=queued,
+            by=maker_user,
+            carrier="dhl",
+            tracking_number="JD0123456789",
+            note=HOSTILE,
+        )
+    with run():
+        services.commission_confirm_delivery(commission=queued, by=buyer)
+    with run():
+        reviews.review_write(commission=queued, by=buyer, rating=2, body=HOSTILE)
+        reviews.review_reply(commission=queued, by=maker_user, body=HOSTILE)
 
     with run():
         # Accounts: sign-ups (new, and an address with an account), a password reset.
