@@ -45,7 +45,7 @@ urlpatterns = [
     # The buyer's review once it arrived, the maker's answer, and the review's photo
     path("commissions/<str:reference>/review/", reviews.review, name="review"),
     path("commissions/<str:reference>/review/reply/", reviews.review_reply, name="review_reply"),
-    path("reviews/photos/<int:pk>/<str:filename>", reviews.review_photo, name="review_photo"),
+    path("reviews/photos/<str:filename>", reviews.review_photo, name="review_photo"),
     # The build journal: updates from the bench, milestones, the promised date
     path("commissions/<str:reference>/updates/new/", journal.update_new, name="update_new"),
     path(

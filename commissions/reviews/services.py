@@ -4,7 +4,7 @@ for 30 days; the maker replies once; the buyer is told of the reply."""
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Window
 from django.utils import timezone
 
 from commissions import workflow
@@ -125,3 +125,18 @@ def listing(reviews, limit: int = 10) -> list[Review]:
         .select_related("author", "commission", "photo", "piece")
         .order_by("-created_at")[:limit]
     )
+
+
+def summary_and_listing(reviews, limit: int = 10) -> tuple[dict, list[Review]]:
+    """The newest reviews shown, with the average and the count of all of them, in one
+    query (window functions run over every match before the limit)."""
+    everything = Window(Count("id")), Window(Avg("rating"))
+    found = list(
+        shown(reviews)
+        .select_related("author", "commission", "photo", "piece")
+        .annotate(total=everything[0], mean=everything[1])
+        .order_by("-created_at")[:limit]
+    )
+    if not found:
+        return {"average": 0, "count": 0}, []
+    return {"average": round(found[0].mean or 0, 1), "count": found[0].total}, found

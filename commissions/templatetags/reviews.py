@@ -12,10 +12,10 @@ register = template.Library()
 
 @register.inclusion_tag("commissions/reviews/_list.html")
 def maker_reviews(maker) -> dict:
-    reviews = Review.objects.filter(maker=maker)
+    summary, listing = services.summary_and_listing(Review.objects.filter(maker=maker))
     return {
-        **services.summary(reviews),
-        "reviews": services.listing(reviews),
+        **summary,
+        "reviews": listing,
         "show_piece": True,
         "about": maker.display_name,
     }
@@ -23,10 +23,10 @@ def maker_reviews(maker) -> dict:
 
 @register.inclusion_tag("commissions/reviews/_list.html")
 def piece_reviews(piece) -> dict:
-    reviews = Review.objects.filter(piece=piece)
+    summary, listing = services.summary_and_listing(Review.objects.filter(piece=piece))
     return {
-        **services.summary(reviews),
-        "reviews": services.listing(reviews),
+        **summary,
+        "reviews": listing,
         "show_piece": False,
         "about": piece.title,
     }

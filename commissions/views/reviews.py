@@ -1,12 +1,13 @@
 """The buyer's review of a delivered commission, the maker's reply, and the review's
 photo (public while the review shows)."""
 
+import re
 from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from commissions import selectors, workflow
@@ -70,13 +71,24 @@ def review_reply(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(commission.get_absolute_url() + "#review")
 
 
+# <stem>.<ext> for the cleaned original, <stem>-<size>.<ext> for a rendition.
+_PHOTO_NAME = re.compile(r"^(?P<stem>[0-9a-f]{32})(?:-(?:thumb|display))?\.[a-z0-9]{2,5}$")
+
+
 @require_GET
-def review_photo(request: HttpRequest, pk: int, filename: str) -> HttpResponse:
+def review_photo(request: HttpRequest, filename: str) -> HttpResponse:
     """Public while its review shows; a hidden review's photo only to its buyer, its maker
     and the office."""
-    photo = get_object_or_404(
-        ReviewPhoto.objects.select_related("review__commission__maker"), pk=pk
+    found = _PHOTO_NAME.match(filename)
+    if found is None:
+        raise Http404("No photo here.")
+    photo = (
+        ReviewPhoto.objects.select_related("review__commission__maker")
+        .filter(image__startswith=f"{ReviewPhoto.UPLOAD_DIR}/{found['stem']}.")
+        .first()
     )
+    if photo is None:
+        raise Http404("No photo here.")
     commission = photo.review.commission
     public = not photo.review.hidden
     user = request.user

@@ -126,6 +126,14 @@ def test_the_maker_marks_it_finished_and_the_buyer_pays_the_balance(
     shot(page, "balance-due")
     page.get_by_role("button", name="Pay the balance of €280.00").click()
     expect(page.locator(".price--big")).to_have_text("€280.00")
+    # Like Stripe's page with the balance, the test page asks where the piece goes.
+    page.get_by_role("button", name="Pay €280.00 (test)").click()
+    expect(page.locator(".field__error").first).to_have_text("This field is required.")
+    page.get_by_label("Full name").fill("Bea Buyer")
+    page.get_by_label("Address", exact=True).fill("27 Rue des Tanneurs")
+    page.get_by_label("Town or city").fill("Lyon")
+    page.get_by_label("Country").select_option("FR")
+    shot(page, "balance-address")
     page.get_by_role("button", name="Pay €280.00 (test)").click()
     expect(page.locator("#payment-status h1")).to_have_text("Paid — thank you")
     expect(page.locator("#payment-status")).to_contain_text("getting it ready to ship")
@@ -135,6 +143,7 @@ def test_the_maker_marks_it_finished_and_the_buyer_pays_the_balance(
 
     accepted.refresh_from_db()
     assert accepted.status == Status.READY_TO_SHIP
+    assert accepted.delivery.address_lines == ["Bea Buyer", "27 Rue des Tanneurs", "Lyon", "FR"]
     assert sorted(
         Payment.objects.filter(commission=accepted, status=Payment.Status.PAID).values_list(
             "kind", "amount_cents"
