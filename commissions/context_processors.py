@@ -10,4 +10,7 @@ def unread(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    counted = getattr(request, "unread_counts", None)  # by the commission page, say
+    if counted is not None:
+        return {"unread": counted}
     return {"unread": SimpleLazyObject(lambda: unread_counts(user))}

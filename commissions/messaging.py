@@ -70,10 +70,13 @@ def _email_if_due(commission: Commission, recipient, message: Message) -> None:
 
 
 def thread_mark_read(*, commission: Commission, user, at=None) -> None:
-    at = at or timezone.now()
-    updated = ThreadMark.objects.filter(commission=commission, user=user).update(read_at=at)
-    if not updated:
-        ThreadMark.objects.get_or_create(commission=commission, user=user, defaults={"read_at": at})
+    # One statement (INSERT … ON CONFLICT DO UPDATE), whether or not the mark exists yet.
+    ThreadMark.objects.bulk_create(
+        [ThreadMark(commission=commission, user=user, read_at=at or timezone.now())],
+        update_conflicts=True,
+        unique_fields=["commission", "user"],
+        update_fields=["read_at"],
+    )
 
 
 def thread_messages(commission: Commission, *, after_id: int | None = None):
@@ -98,17 +101,20 @@ def _unread(user):
     )
 
 
-# The person's own threads first (by buyer, or by the maker they are), then their messages
-# from the other side past the read mark. Starting from every message and filtering the
-# count by buyer cost 50 ms at 10,000 messages on every logged-in page; this costs about 1.
+# The person's own threads first (those they buy, then those of the maker they are), then
+# their messages from the other side past the read mark. Starting from every message and
+# filtering the count by buyer cost 50 ms at 10,000 messages on every logged-in page; this
+# costs about 1 (a UNION plans in a fraction of the time an OR across the join takes).
 _UNREAD_SQL = """
-SELECT count(*) FILTER (WHERE c.buyer_id = %s),
-       count(*) FILTER (WHERE c.maker_id IN (SELECT id FROM {maker} WHERE user_id = %s))
-FROM {commission} c
-JOIN {message} m ON m.commission_id = c.id AND m.author_id <> %s
-LEFT JOIN {mark} t ON t.commission_id = c.id AND t.user_id = %s
-WHERE (c.buyer_id = %s OR c.maker_id IN (SELECT id FROM {maker} WHERE user_id = %s))
-  AND (t.read_at IS NULL OR m.created_at > t.read_at)
+SELECT count(*) FILTER (WHERE own.buying = 1), count(*) FILTER (WHERE own.buying = 0)
+FROM (
+    SELECT c.id, 1 AS buying FROM {commission} c WHERE c.buyer_id = %s
+    UNION ALL
+    SELECT c.id, 0 FROM {commission} c JOIN {maker} k ON k.id = c.maker_id WHERE k.user_id = %s
+) own
+JOIN {message} m ON m.commission_id = own.id AND m.author_id <> %s
+LEFT JOIN {mark} t ON t.commission_id = own.id AND t.user_id = %s
+WHERE t.read_at IS NULL OR m.created_at > t.read_at
 """
 
 
@@ -122,7 +128,7 @@ def unread_counts(user) -> dict[str, int]:
         mark=ThreadMark._meta.db_table,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk] * 6)
+        cursor.execute(sql, [user.pk] * 4)
         buying, making = cursor.fetchone()
     return {"buying": buying, "making": making}
 

@@ -19,12 +19,16 @@ def commission_for_user(user, reference: str) -> Commission:
     reference that is not yours looks exactly like one that does not exist."""
     if not user.is_authenticated:
         raise Http404("No commission here.")
-    try:
-        return Commission.objects.select_related("maker", "maker__user", "buyer", "piece").get(
-            Q(buyer=user) | Q(maker__user=user), reference=reference
-        )
-    except Commission.DoesNotExist:
-        raise Http404("No commission here.") from None
+    # By its unique reference, then who may look: an OR across the join to the maker
+    # planned slower than the lookup itself.
+    commission = (
+        Commission.objects.select_related("maker", "maker__user", "buyer", "piece")
+        .filter(reference=reference)
+        .first()
+    )
+    if commission is None or user.pk not in (commission.buyer_id, commission.maker.user_id):
+        raise Http404("No commission here.")
+    return commission
 
 
 def commission_state(commission: Commission) -> str:

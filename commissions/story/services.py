@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from commissions import workflow
+from commissions import page_store, workflow
 from commissions.journal.models import Milestone, Update, UpdatePhoto
 from commissions.locks import commission_locked
 from commissions.models import Commission, Status
@@ -53,7 +53,9 @@ def journey_revoke(*, commission: Commission, by) -> int:
     """The link stops working at once, for good."""
     commission = commission_locked(commission)
     _as_buyer(commission, by)
-    return commission.journeys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = commission.journeys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    page_store.changed(commission.pk)  # the commission page's sharing panel
+    return revoked
 
 
 def journey_for_token(token: str) -> Journey:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from commissions import messaging, selectors, services, timeline, workflow
+from commissions import messaging, page_store, selectors, services, timeline, workflow
 from commissions.activity import stamp_of
 from commissions.forms import HeirloomArrivalForm, MessageForm, MoveForm, QuoteForm, ResendForm
 from commissions.journal import proofs
@@ -135,8 +135,27 @@ def _payment_due(commission) -> dict | None:
 
 
 def _page(request: HttpRequest, commission, **forms) -> HttpResponse:
-    messaging.thread_mark_read(commission=commission, user=request.user)
-    return render(request, "commissions/detail.html", page_context(request, commission, **forms))
+    """The page; its body from the cache when nothing on it changed since this person
+    last saw it (commissions/page_store.py), never when it shows a form's errors."""
+    _mark_read(request, commission)
+    stored = (
+        page_store.lookup(request, commission) if request.method == "GET" and not forms else None
+    )
+    if stored and stored.html is not None:
+        context = {"commission": commission}
+    else:
+        context = page_context(request, commission, **forms)
+    return render(request, "commissions/detail.html", {**context, "stored": stored})
+
+
+def _mark_read(request: HttpRequest, commission) -> None:
+    """Whoever opens the page has read its thread. Nothing unread anywhere (the usual
+    case) writes nothing, and the navigation uses the count already made."""
+    counts = messaging.unread_counts(request.user)
+    if counts["buying"] or counts["making"]:
+        messaging.thread_mark_read(commission=commission, user=request.user)
+    else:
+        request.unread_counts = counts
 
 
 @login_required

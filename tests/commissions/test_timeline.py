@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from commissions import messaging
+from commissions import messaging, page_store
 from commissions.journal import services as journal
 from commissions.journal.models import DateChange, Update, UpdatePhoto
 from commissions.models import Message, MessageAttachment, ThreadMark
@@ -19,10 +19,25 @@ from tests.factories import jpeg_bytes
 
 
 def _page_queries(client, commission) -> tuple[int, str]:
+    """The queries of the page rendered afresh (the first look after a change); the same
+    page again comes from the cache in the queries of who asks and what they may see."""
+    page_store.changed(commission.pk)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(commission.get_absolute_url())
     assert response.status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        stored = client.get(commission.get_absolute_url())
+    # The session, the person, the commission and the unread count.
+    assert len(again) <= 4, [q["sql"] for q in again]
+    assert _tokenless(stored.content) == _tokenless(response.content)
     return len(queries), response.content.decode()
+
+
+def _tokenless(html: bytes) -> str:
+    """The page without what differs from one answer to the next: the CSRF token, and
+    "now" turning into "a second ago"."""
+    html = re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html.decode())
+    return re.sub(r'(<time datetime="[^"]+">)[^<]*(</time>)', r"\1\2", html)
 
 
 def _photo() -> ContentFile:
@@ -72,6 +87,7 @@ def test_the_timeline_costs_the_same_queries_with_one_entry_and_with_two_hundred
     one, html = _page_queries(client, commission)
     assert len(re.findall(r'<li class="(?:event|note|entry)', html)) == 1
     _grow(commission, maker, buyer, 199)
+    client.get(commission.get_absolute_url())  # the buyer's messages read, as before
     many, html = _page_queries(client, commission)
     assert len(re.findall(r'<li class="(?:event|note|entry)', html)) == 200
     assert many == one, f"{one} queries with one entry, {many} with two hundred"
@@ -133,8 +149,9 @@ def test_the_poll_with_nothing_new_is_a_204_from_two_queries_with_no_write(
     client, at_work, buyer, maker
 ):
     client.force_login(buyer)
+    messaging.message_post(commission=at_work, by=maker.user, body="Started on the band")
     since, state = _cursor(client.get(at_work.get_absolute_url()).content.decode())
-    mark = ThreadMark.objects.get(commission=at_work, user=buyer)
+    mark = ThreadMark.objects.get(commission=at_work, user=buyer)  # read by opening the page
     poll = reverse("commissions:messages", args=[at_work.reference])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(poll, {"since": since, "state": state})
