@@ -92,9 +92,12 @@ def watch(model: type, commission_of=lambda row: row.commission_id) -> None:
     post_delete.connect(_on_change, sender=model, dispatch_uid=uid)
 
 
-def _fingerprint(commission) -> str:
-    rows = [commission]
-    rows += [getattr(commission, name) for name in ("buyer", "maker", "piece")]
+def _fingerprint(commission, *more) -> str:
+    # The commission, and those of its buyer, maker and piece the view read with it.
+    rows = [commission, *more]
+    for name in ("buyer", "maker", "piece"):
+        if commission._meta.get_field(name).is_cached(commission):
+            rows.append(getattr(commission, name))
     text = repr(
         [
             [row._meta.label, *(f.value_from_object(row) for f in row._meta.concrete_fields)]
@@ -152,7 +155,16 @@ def lookup(request: HttpRequest, commission) -> Stored:
     would show; otherwise where to store the one about to be rendered. Asked of the cache
     in one round trip."""
     hx = request.headers.get("HX-Request", "")
-    key = f"commission-page:body:{commission.pk}:{request.user.pk}:{hx}"
+    return _lookup(f"commission-page:body:{commission.pk}:{request.user.pk}:{hx}", commission)
+
+
+def journey_lookup(journey) -> Stored:
+    """The journey page as a visitor sees it (the same for everyone holding the link),
+    under the same versions as the commission page, and the journey's own row."""
+    return _lookup(f"commission-page:journey:{journey.pk}", journey.commission, journey)
+
+
+def _lookup(key: str, commission, *rows) -> Stored:
     version_key = _version_key(commission.pk)
     found = cache.get_many([page_cache.VERSION_KEY, version_key, key])
     catalog = found.get(page_cache.VERSION_KEY)
@@ -167,7 +179,7 @@ def lookup(request: HttpRequest, commission) -> Stored:
     versions = (
         catalog,
         own,
-        _fingerprint(commission),
+        _fingerprint(commission, *rows),
         timezone.localdate().isoformat(),
         stripe_gateway.test_mode(),
         _placeholder(),

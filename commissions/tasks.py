@@ -8,6 +8,7 @@ from commissions.journal import services as journal
 # The payment tasks live beside the payments code; importing them registers them.
 from commissions.payments.tasks import (  # noqa: F401
     event_apply,
+    events_drain,
     events_reconcile,
     events_retry_unprocessed,
     local_event_deliver,

@@ -88,7 +88,8 @@ def watch(*models: type) -> None:
             m2m_changed.connect(_on_change, sender=model, dispatch_uid=uid)
 
 
-def _anonymous(request: HttpRequest) -> bool:
+def anonymous(request: HttpRequest) -> bool:
+    """A GET from nobody in particular: no session cookie and no messages cookie."""
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -126,7 +127,7 @@ def cache_for_visitors(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _anonymous(request):
+        if not anonymous(request):
             return view(request, *args, **kwargs)
         key = _key(request)
         found = cache.get_many([VERSION_KEY, key])

@@ -32,6 +32,11 @@ def task_by_name(task_name: str):
         return app.tasks[task_name]
 
 
+def eager() -> bool:
+    """Tasks run in-process (the local default and the tests), not through a broker."""
+    return bool(app.conf.task_always_eager)
+
+
 def send(task_name: str, *args, **kwargs) -> bool:
     """Send one task now; False (logged) if the broker is unreachable or skipped."""
     task = task_by_name(task_name)

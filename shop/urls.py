@@ -12,13 +12,14 @@ admin.site.site_title = "Atelier admin"
 urlpatterns = [
     path("healthz/live", health.live, name="healthz_live"),
     path("healthz/ready", health.ready, name="healthz_ready"),
+    # Stripe's webhook is the busiest POST: matched before the catalog's catch-all prefixes.
+    path("payments/", include("commissions.payments.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("shop.accounts.urls")),
     path("", home, name="home"),
     path("", include("makers.urls")),
     path("studio/", include("makers.studio_urls")),
     path("", include("commissions.urls")),
-    path("payments/", include("commissions.payments.urls")),
 ]
 
 if settings.MEDIA_BACKEND == "file":

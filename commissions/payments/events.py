@@ -1,21 +1,36 @@
-"""Stripe events: receive (verify, store by id, enqueue), apply exactly once, and catch up
-on any the webhook never delivered."""
+"""Stripe events: receive (verify, store by id, wake the worker), apply exactly once, and
+catch up on any the webhook never delivered.
+
+Waking the worker costs one Redis round trip, not a Celery message per event: the webhook
+sets a flag (`SET NX`) and only the request that set it sends the drain task, which clears
+the flag before it looks for new events, then applies every one it finds. An event stored
+while a drain is queued or running is found by that drain or by the one the next event
+sends; one that fails is handed to its own task, with backoff; and the beat task's sweep
+enqueues anything left behind (a lost task, the broker or Redis down)."""
 
 import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from commissions.payments import services
 from commissions.payments.models import StripeEvent
+from shop import queue
 from shop import stripe_gateway as gateway
+from shop.cache import breaker as cache_breaker
 from shop.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
 APPLY_TASK = "commissions.payments.tasks.event_apply"
+DRAIN_TASK = "commissions.payments.tasks.events_drain"
+DRAIN_FLAG = "stripe-events:drain-queued"
+# A drain task lost with the flag set delays new events by this much at most (then the
+# next event sends one); the sweep covers the rest.
+DRAIN_FLAG_SECONDS = 30
 HANDLED = (
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
@@ -78,8 +93,49 @@ def event_store(event: dict, *, source: str) -> bool:
         cursor.execute(_INSERT, values)
         created = cursor.fetchone() is not None
     if created:
-        enqueue_on_commit(APPLY_TASK, event["id"])
+        event_id = event["id"]
+        transaction.on_commit(lambda: _wake(event_id), robust=True)
     return created
+
+
+def _wake(event_id: str) -> None:
+    """After commit: make sure a drain will find this event (see the module docstring)."""
+    if queue.eager():
+        queue.send(APPLY_TASK, event_id)  # in-process (local, tests): applied here and now
+    elif cache.add(DRAIN_FLAG, 1, DRAIN_FLAG_SECONDS):
+        queue.send(DRAIN_TASK)
+    elif cache_breaker.is_open:  # the cache could not say whether a drain is queued
+        queue.send(APPLY_TASK, event_id)
+
+
+def events_drain() -> int:
+    """Apply every event stored and never tried, oldest first; returns how many.
+
+    Each is claimed with SKIP LOCKED, so drains running side by side share the work. A
+    failure is recorded on the row (so no drain takes it again) and handed to its own
+    task, which retries with backoff."""
+    cache.delete(DRAIN_FLAG)
+    applied = 0
+    while True:
+        event = None
+        try:
+            with transaction.atomic():
+                event = (
+                    StripeEvent.objects.select_for_update(skip_locked=True)
+                    .filter(processed_at__isnull=True, attempts=0)
+                    .order_by("received_at")
+                    .first()
+                )
+                if event is None:
+                    return applied
+                _apply_locked(event)
+                applied += 1
+        except Exception as e:
+            if event is None:
+                raise  # the claim itself failed (the database): the task retries
+            _failed(event.pk, e)
+            log.warning("stripe event %s failed in the drain: %s", event.pk, e)
+            queue.send(APPLY_TASK, event.pk)
 
 
 def event_apply(*, event_id: str) -> str:
@@ -92,28 +148,34 @@ def event_apply(*, event_id: str) -> str:
             event = StripeEvent.objects.select_for_update().get(pk=event_id)
             if event.processed_at:
                 return "already applied"
-            data = event.payload.get("data") if isinstance(event.payload, dict) else None
-            obj = data.get("object") if isinstance(data, dict) else None
-            if not isinstance(obj, dict):
-                event.attempts, event.last_error = (
-                    MAX_ATTEMPTS,
-                    "Malformed: the event has no data.object.",
-                )
-                event.save(update_fields=["attempts", "last_error"])
-                log.error("stripe event %s has no data.object", event_id)
-                return "malformed"
-            outcome = _dispatch(event.type, obj)
-            event.processed_at, event.outcome, event.last_error = timezone.now(), outcome[:200], ""
-            event.attempts += 1
-            event.save(update_fields=["processed_at", "outcome", "last_error", "attempts"])
-            return outcome
+            return _apply_locked(event)
     except StripeEvent.DoesNotExist:
         return "no such event"
     except Exception as e:
-        StripeEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
-            attempts=F("attempts") + 1, last_error=f"{type(e).__name__}: {e}"[:2000]
-        )
+        _failed(event_id, e)
         raise
+
+
+def _apply_locked(event: StripeEvent) -> str:
+    """Apply an event whose row this transaction holds."""
+    data = event.payload.get("data") if isinstance(event.payload, dict) else None
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        event.attempts, event.last_error = MAX_ATTEMPTS, "Malformed: the event has no data.object."
+        event.save(update_fields=["attempts", "last_error"])
+        log.error("stripe event %s has no data.object", event.pk)
+        return "malformed"
+    outcome = _dispatch(event.type, obj)
+    event.processed_at, event.outcome, event.last_error = timezone.now(), outcome[:200], ""
+    event.attempts += 1
+    event.save(update_fields=["processed_at", "outcome", "last_error", "attempts"])
+    return outcome
+
+
+def _failed(event_id: str, error: Exception) -> None:
+    StripeEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
+        attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+    )
 
 
 def _dispatch(kind: str, obj: dict) -> str:

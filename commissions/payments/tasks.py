@@ -18,6 +18,11 @@ def event_apply(event_id: str) -> str:
     return events.event_apply(event_id=event_id)
 
 
+@shared_task(autoretry_for=(OperationalError,), **RETRY_POLICY)
+def events_drain() -> int:
+    return events.events_drain()
+
+
 @shared_task(autoretry_for=(GatewayError, OperationalError), **RETRY_POLICY)
 def refund_send(refund_id: int) -> str:
     return services.refund_send(refund_id=refund_id)

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from commissions import selectors, workflow
+from commissions import page_store, selectors, workflow
 from commissions.models import Commission, Status
 from commissions.story import services as story
 from commissions.story.forms import JourneyForm
 from commissions.workflow import NotAllowed
+from shop import page_cache
 
 NOINDEX = "noindex, nofollow, noarchive"
 # From the accepted quote on, there is a making to follow.
@@ -75,6 +76,12 @@ def _public(response: HttpResponse) -> HttpResponse:
 @require_GET
 def journey(request: HttpRequest, token: str) -> HttpResponse:
     found = story.journey_for_token(token)
+    # A visitor's page is the same for everyone holding the link: kept while nothing on it
+    # changes (commissions/page_store.py; revoking bumps it, and a revoked token is a 404
+    # before anything is looked up).
+    stored = page_store.journey_lookup(found) if page_cache.anonymous(request) else None
+    if stored and stored.html is not None:
+        return _public(HttpResponse(stored.html))
     commission = found.commission
     told = story.story(commission, public=True)
     _link_photos(told["updates"], found)
@@ -86,7 +93,10 @@ def journey(request: HttpRequest, token: str) -> HttpResponse:
         "site_url": settings.SITE_URL,
         "has_provenance": commission.status in story.HOME,
     }
-    return _public(render(request, "story/journey.html", context))
+    response = render(request, "story/journey.html", context)
+    if stored and response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        stored.store(response.content.decode())  # nothing of the visitor's own on it
+    return _public(response)
 
 
 @require_GET

@@ -194,3 +194,37 @@ def test_a_page_showing_a_forms_errors_is_neither_served_nor_stored(client, at_w
 def test_an_ago_mark_is_told_as_naturaltime_would(age, told):
     stored = page_store.Stored(html=f"<time>{page_store.ago_mark(timezone.now() - age)}</time>")
     assert stored.body("token") == f"<time>{told}</time>"
+
+
+def _visit(client, url: str) -> tuple[int, str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, response.content.decode(), len(queries)
+
+
+def test_the_journey_page_is_kept_for_visitors_and_never_outlives_a_change(
+    client, at_work, buyer, maker
+):
+    journey = story.journey_share(commission=at_work, by=buyer, gift_note="For Nina")
+    url = journey.get_absolute_url()
+    visitor = Client()
+    status, first, _ = _visit(visitor, url)
+    assert status == 200 and "For Nina" in first
+    status, again, queries = _visit(visitor, url)
+    assert (status, again) == (200, first)
+    assert queries == 1  # the token's journey (a revoked one is a 404 before any store)
+
+    journal.update_post(commission=at_work, by=maker.user, body="The band is round", shareable=True)
+    assert "The band is round" in _visit(visitor, url)[1]
+    journal.update_post(commission=at_work, by=maker.user, body="Not for sharing")
+    assert "Not for sharing" not in _visit(visitor, url)[1]
+    Maker.objects.filter(pk=maker.pk).update(display_name="Mara of the Hill")
+    assert "Mara of the Hill" in _visit(visitor, url)[1]
+
+    # A logged-in visitor gets the page with their own header, never the stored one.
+    client.force_login(maker.user)
+    status, mine, _ = _visit(client, url)
+    assert status == 200 and "Log out" in mine and "Log out" not in first
+
+    story.journey_revoke(commission=at_work, by=buyer)
+    assert _visit(visitor, url)[0] == 404

@@ -270,3 +270,42 @@ def test_a_refund_whose_task_was_lost_in_redis_is_sent_by_the_sweep_and_settled_
         finally:
             on_worker["stop"]()
             on_worker["start"]()
+
+
+def test_a_burst_of_events_wakes_the_worker_once_and_each_is_applied_once(
+    client, settings, on_worker
+):
+    """The webhook sends no Celery message per event: the first of a burst sets the drain
+    flag and sends one drain task, which applies them all."""
+    from shop.celery import app
+
+    settings.PAYMENTS, settings.STRIPE_SECRET_KEY = "stripe", "sk_test_reliability"
+    settings.STRIPE_WEBHOOK_SECRET = SECRET
+    *payments, late = _awaiting_deposits(41)
+    on_worker["stop"]()  # the tasks wait in Redis where they can be counted
+    with app.connection_for_write() as conn:
+        redis = conn.default_channel.client
+        redis.delete(app.conf.task_default_queue)
+        for p in payments:
+            event = _event(
+                "checkout.session.completed",
+                p,
+                status="complete",
+                payment_status="paid",
+                payment_intent=f"pi_burst_{p.pk}",
+            )
+            assert _deliver(client, event) == 200
+        queued = [json.loads(m) for m in redis.lrange(app.conf.task_default_queue, 0, -1)]
+    assert [m["headers"]["task"] for m in queued] == [events.DRAIN_TASK]
+    assert StripeEvent.objects.filter(processed_at__isnull=True).count() == 40
+
+    on_worker["start"]()
+    wait_for(
+        lambda: not StripeEvent.objects.filter(processed_at__isnull=True).exists(), timeout=120
+    )
+    wait_for(worker_idle, timeout=60)
+    assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
+    assert Payment.objects.filter(status="paid").count() == 40
+    # The drain cleared the flag: the next event sends a drain of its own.
+    assert _deliver(client, _event("checkout.session.expired", late, status="expired")) == 200
+    wait_for(lambda: Payment.objects.get(pk=late.pk).status == "expired", timeout=60)
