@@ -125,7 +125,14 @@ def _ago_pattern(placeholder: str) -> re.Pattern:
 
 
 def _tell(match: re.Match) -> str:
-    at = datetime.fromtimestamp(int(match.group(1)) / 1_000_000, tz=UTC)
+    return _told(int(match.group(1)), int(time.time()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _told(micros: int, second: int) -> str:
+    """naturaltime (about 0.15 ms: translations, calendar arithmetic), told once per moment
+    and clock second: a page asked for again within the second reads the same."""
+    at = datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
     return str(conditional_escape(naturaltime(at)))
 
 

@@ -14,17 +14,21 @@ from makers.models import PiecePhoto
 EXPIRY_WARNING = timedelta(days=3)
 
 
-def commission_for_user(user, reference: str) -> Commission:
+FULL = ("maker", "maker__user", "buyer", "piece")
+
+
+def commission_for_user(user, reference: str, *, related=FULL) -> Commission:
     """The commission if this person is its buyer or its maker; otherwise a 404, so a
     reference that is not yours looks exactly like one that does not exist."""
     if not user.is_authenticated:
         raise Http404("No commission here.")
     # By its unique reference, then who may look: an OR across the join to the maker
     # planned slower than the lookup itself.
-    commission = (
-        Commission.objects.select_related("maker", "maker__user", "buyer", "piece")
-        .filter(reference=reference)
-        .first()
+    commission = next(
+        iter(
+            Commission.objects.select_related(*related).filter(reference=reference).order_by()[:1]
+        ),
+        None,
     )
     if commission is None or user.pk not in (commission.buyer_id, commission.maker.user_id):
         raise Http404("No commission here.")

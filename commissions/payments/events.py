@@ -71,6 +71,25 @@ _INSERT = (
 )
 
 
+# Stripe's webhook only: the insert's commit does not wait for the disk. PostgreSQL then
+# gives the event up only if it crashes within a moment of the commit (never a half-written
+# row); Stripe has had its 200 and will not send it again, and the hourly catch-up
+# (events_reconcile) asks the Events API for every event the shop lacks, so a crash
+# delays such an event by an hour at most and loses none. Everything that applies an event
+# (the payment, the commission, the emails) still commits to disk. Measured: the insert
+# 0.91 → 0.54 ms. One simple query, so the setting is LOCAL to its implicit transaction.
+_INSERT_NO_DISK_WAIT = "SET LOCAL synchronous_commit TO OFF; " + _INSERT
+
+
+def _no_disk_wait(source: str) -> bool:
+    return (
+        source == "webhook"
+        and connection.vendor == "postgresql"
+        and connection.get_autocommit()  # not inside anyone else's transaction
+        and not gateway.test_mode()  # the local test payments have no catch-up
+    )
+
+
 def event_store(event: dict, *, source: str) -> bool:
     """Store the event once; True if it is new (and its apply task is enqueued).
 
@@ -90,7 +109,11 @@ def event_store(event: dict, *, source: str) -> bool:
         "",
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, values)
+        if _no_disk_wait(source):
+            cursor.execute(_INSERT_NO_DISK_WAIT, values)
+            cursor.nextset()  # past the SET, to the insert's RETURNING
+        else:
+            cursor.execute(_INSERT, values)
         created = cursor.fetchone() is not None
     if created:
         event_id = event["id"]

@@ -295,9 +295,21 @@ def test_a_burst_of_events_wakes_the_worker_once_and_each_is_applied_once(
                 payment_intent=f"pi_burst_{p.pk}",
             )
             assert _deliver(client, event) == 200
+            if p is payments[0]:
+                # Told apart from a new one after the no-disk-wait insert's SET.
+                response = client.post(
+                    reverse("payments:webhook"),
+                    json.dumps(event).encode(),
+                    content_type="application/json",
+                    HTTP_STRIPE_SIGNATURE=sign(json.dumps(event).encode(), SECRET),
+                )
+                assert response.json()["duplicate"] is True
         queued = [json.loads(m) for m in redis.lrange(app.conf.task_default_queue, 0, -1)]
     assert [m["headers"]["task"] for m in queued] == [events.DRAIN_TASK]
     assert StripeEvent.objects.filter(processed_at__isnull=True).count() == 40
+    with connection.cursor() as cursor:  # the setting was the insert's alone
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
 
     on_worker["start"]()
     wait_for(
