@@ -18,6 +18,8 @@ class CommissionsConfig(AppConfig):
     def _watch_commission_pages() -> None:
         """Every row the commission page shows, by the commission it belongs to
         (commissions/page_store.py)."""
+        from django.contrib.auth import get_user_model
+
         from commissions import models as m
         from commissions import page_store
         from commissions.journal import models as journal
@@ -27,6 +29,7 @@ class CommissionsConfig(AppConfig):
         from commissions.story.models import Journey
 
         page_store.watch(m.Commission, lambda row: row.pk)
+        page_store.watch_people(get_user_model())
         for model in (
             m.StatusChange,
             m.ReferenceImage,

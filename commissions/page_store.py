@@ -5,14 +5,15 @@ The page is the shop's busiest logged-in page (the buyer comes back to follow th
 and its dearest: the timeline, the milestones, the quotes and payments, the panels, about
 25 queries and 90 ms of rendering at 27 entries. What its body shows depends on:
 
-- the commission's own row, its buyer, maker and piece (all read anyway to check who may
-  look): a fingerprint of those rows is in the stored copy, so any change of them, however
-  it was written, is a new page;
+- the commission's own row (read anyway to check who may look): a fingerprint of it is in
+  the stored copy, so any change of it, however it was written, is a new page;
+- the buyer's name: saving the person bumps the version of every commission they buy;
 - the rows beneath it (messages, quotes, payments, milestones, updates and their photos,
   proofs, pins, change orders, dates, the delivery, the review, the journey link): saving
   or deleting any of them bumps the commission's version (`watch`), and the few writes
   that use `.update()` call `changed()`;
-- the catalog (the maker's name, the piece's photos): the public page cache's version;
+- the catalog (the maker's name and story, the piece and its photos): the public page
+  cache's version, which every save of them bumps;
 - the clock: late milestones, a passed date, "the last update was 12 days ago" change
   with the day, which is in the key; "3 hours ago" on messages and updates is stored as a
   mark (`{% ago %}`) and written out afresh on every answer.
@@ -92,8 +93,23 @@ def watch(model: type, commission_of=lambda row: row.commission_id) -> None:
     post_delete.connect(_on_change, sender=model, dispatch_uid=uid)
 
 
+def _on_person_change(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= {"last_login", "password"}:
+        return  # a log-in, or a new password: nothing any page shows
+    from commissions.models import Commission
+
+    for commission_id in Commission.objects.filter(buyer=instance).values_list("pk", flat=True):
+        changed(commission_id)
+
+
+def watch_people(model: type) -> None:
+    """The buyer's name is on the maker's page and beside the buyer's messages."""
+    post_save.connect(_on_person_change, sender=model, dispatch_uid="commission-page:people")
+
+
 def _fingerprint(commission, *more) -> str:
     # The commission, and those of its buyer, maker and piece the view read with it.
+    # (The commission page reads none: they are watched above and by the catalog.)
     rows = [commission, *more]
     for name in ("buyer", "maker", "piece"):
         if commission._meta.get_field(name).is_cached(commission):

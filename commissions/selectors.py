@@ -30,9 +30,16 @@ def commission_for_user(user, reference: str, *, related=FULL) -> Commission:
         ),
         None,
     )
-    if commission is None or user.pk not in (commission.buyer_id, commission.maker.user_id):
+    if commission is None or not _may_look(user, commission):
         raise Http404("No commission here.")
     return commission
+
+
+def _may_look(user, commission: Commission) -> bool:
+    if user.pk == commission.buyer_id:
+        return True
+    maker = getattr(user, "maker", None)  # loaded with the logged-in person
+    return maker is not None and maker.pk == commission.maker_id
 
 
 def commission_state(commission: Commission) -> str:

@@ -46,9 +46,6 @@ def commission_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-LEAN = ("maker", "buyer")
-
-
 def page_context(request: HttpRequest, commission, **forms) -> dict:
     """Everything the commission page shows this person; the next-step panel's buttons
     come from the move table (`allowed_moves`), never from the template."""
@@ -163,9 +160,9 @@ def _mark_read(request: HttpRequest, commission) -> None:
 
 @login_required
 def commission_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    # With only the rows a stored body is checked against (each join costs about a
-    # millisecond of the ORM's time); the page reads the rest when it is rendered.
-    commission = selectors.commission_for_user(request.user, reference, related=LEAN)
+    # The commission's row alone, which a stored body is checked against (each join
+    # costs about a millisecond of the ORM's time); a page rendered afresh reads the rest.
+    commission = selectors.commission_for_user(request.user, reference, related=())
     if request.GET.get("payment") == "cancelled":
         # Back from a checkout the buyer cancelled; said once, then the plain address.
         messages.info(
